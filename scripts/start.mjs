@@ -1,0 +1,41 @@
+// `npm start`: database roles and migrations, the demo seed, a production build, then
+// web (http://localhost:3000), ingest and worker side by side until Ctrl-C.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+
+function step(cmd, args) {
+  console.log(`\n> ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+if (process.platform === "linux" && existsSync("/etc/debian_version") && process.getuid?.() === 0) {
+  step("bash", ["scripts/ensure-services.sh"]);
+}
+step("npm", ["run", "db:setup"]);
+step("npm", ["run", "db:seed"]);
+step("npx", ["turbo", "run", "build"]);
+
+const apps = ["web", "ingest", "worker"].filter((a) => existsSync(`apps/${a}/package.json`));
+const children = apps.map((app) => {
+  const child = spawn("npm", ["run", "start", "-w", `apps/${app}`], { stdio: "inherit", env });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${app} exited (${signal ?? code}); stopping the others`);
+      stop(code ?? 1);
+    }
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 10_000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on("exit", r))))).then(() => process.exit(code));
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));

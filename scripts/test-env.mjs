@@ -1,0 +1,15 @@
+// The test run's own database and Redis prefix, so tests never touch the development data.
+export const testDatabase = process.env.TEST_DATABASE ?? "iot_test";
+
+export function testEnv(base = process.env) {
+  const host = base.PGHOST_TEST ?? "127.0.0.1:5432";
+  return {
+    DATABASE_URL: `postgres://iot_app:iot_app@${host}/${testDatabase}`,
+    DATABASE_OWNER_URL: `postgres://iot_owner:iot_owner@${host}/${testDatabase}`,
+    DATABASE_ADMIN_URL: base.DATABASE_ADMIN_URL ?? `postgres://postgres@${host}/postgres`,
+    REDIS_URL: base.REDIS_URL ?? "redis://127.0.0.1:6379",
+    QUEUE_PREFIX: "iot-test",
+    PASSWORD_COST: "low",
+    NODE_ENV: "test",
+  };
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+import { testEnv } from "./scripts/test-env.mjs";
+
+// Unit and integration tests of every package, against a throwaway database made fresh
+// for the run by the global setup.
+export default defineConfig({
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+    env: testEnv(),
+    globalSetup: ["./scripts/vitest-global-setup.ts"],
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
