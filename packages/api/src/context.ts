@@ -1,0 +1,66 @@
+import type { Principal, TenantAccess } from "@iot/core";
+
+export const SESSION_COOKIE = "iot_session";
+
+/** What the audit middleware records, filled in by the middlewares that learn it. */
+export interface AuditFacts {
+  principal: Principal | null;
+  actorLabel: string | null;
+  tenantId: string | null;
+}
+
+/**
+ * The request-free inner context: tests build it directly and call routers through
+ * createCaller, the HTTP handler builds it from the request.
+ */
+export interface Context {
+  token: string | null;
+  /** The x-tenant-id header as sent, checked only by the tenant middleware. */
+  unsafeTenantId: string | null;
+  /** Headers of the response, for the session cookie. */
+  resHeaders: Headers;
+  audit: AuditFacts;
+}
+
+export interface ResolvedTenant {
+  access: TenantAccess;
+}
+
+export function createInnerContext(opts: { token?: string | null; tenantId?: string | null; resHeaders?: Headers } = {}): Context {
+  return {
+    token: opts.token ?? null,
+    unsafeTenantId: opts.tenantId ?? null,
+    resHeaders: opts.resHeaders ?? new Headers(),
+    audit: { principal: null, actorLabel: null, tenantId: null },
+  };
+}
+
+function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
+
+/** The bearer token wins over the session cookie, so programs and the console both work. */
+export function createContextFromRequest(req: Request, resHeaders: Headers): Context {
+  const auth = req.headers.get("authorization");
+  const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? null;
+  return createInnerContext({
+    token: bearer ?? readCookie(req.headers.get("cookie"), SESSION_COOKIE),
+    tenantId: req.headers.get("x-tenant-id")?.trim() || null,
+    resHeaders,
+  });
+}
+
+export function sessionCookie(token: string, expiresAt: Date): string {
+  const secure = process.env.COOKIE_SECURE === "true" ? "; Secure" : "";
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+}

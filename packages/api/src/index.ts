@@ -1,0 +1,2 @@
+export { appRouter, createCaller, type AppRouter } from "./root";
+export { createContextFromRequest, createInnerContext, SESSION_COOKIE, type Context } from "./context";

@@ -1,0 +1,163 @@
+import {
+  type Principal,
+  type TenantAccess,
+  type TenantPermission,
+  type UserScope,
+  assertPermission,
+  assertPlatformAdmin,
+  authenticate,
+  recordAudit,
+  resolveTenantAccess,
+  AppError,
+} from "@iot/core";
+import { type PlatformDb, type TenantDb, withPlatform, withTenant } from "@iot/db";
+import { TRPCError, initTRPC } from "@trpc/server";
+import superjson from "superjson";
+import type { Context } from "./context";
+import { toTRPCError } from "./errors";
+
+// ---------------------------------------------------------------------------------
+// init
+// ---------------------------------------------------------------------------------
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause instanceof AppError ? error.cause : null;
+    return { ...shape, data: { ...shape.data, stack: undefined, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null } };
+  },
+});
+
+export const createRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// ---------------------------------------------------------------------------------
+// middlewares
+// ---------------------------------------------------------------------------------
+
+/** Domain errors become tRPC errors here, once for every procedure. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  return result;
+});
+
+function entityIdOf(input: unknown, data: unknown): string | null {
+  for (const source of [input, data]) {
+    if (typeof source !== "object" || source === null) continue;
+    const record = source as Record<string, unknown>;
+    for (const key of ["id", "userId", "tenantId"]) if (typeof record[key] === "string") return record[key] as string;
+  }
+  return null;
+}
+
+/** Every mutation is recorded, refused ones included, after it has run. */
+const auditMutations = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+  if (type !== "mutation") return next();
+  const result = await next();
+  const input = await getRawInput().catch(() => null);
+  const { principal, tenantId, actorLabel } = ctx.audit;
+  await recordAudit({
+    tenantId,
+    actorUserId: principal?.userId ?? null,
+    actorKeyId: principal?.apiKey?.id ?? null,
+    actorLabel: actorLabel ?? (principal ? `${principal.email}${principal.apiKey ? ` (key ${principal.apiKey.name})` : ""}` : "anonymous"),
+    procedure: path,
+    entityType: path.split(".")[0] ?? path,
+    entityId: entityIdOf(input, result.ok ? result.data : null),
+    outcome: result.ok ? "ok" : "error",
+    errorCode: result.ok ? null : toTRPCError(result.error).code,
+  });
+  return result;
+});
+
+const requireAuth = t.middleware(async ({ ctx, next }) => {
+  const principal = await authenticate(ctx.token);
+  if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or send an API key as a Bearer token" });
+  ctx.audit.principal = principal;
+  return next({ ctx: { principal } });
+});
+
+const ROLLBACK = Symbol("rollback");
+
+/**
+ * Runs the rest of the procedure inside the transaction `open` makes. tRPC hands a
+ * middleware a failed result rather than an exception, so it is rethrown inside to roll
+ * the transaction back, then returned as it was.
+ */
+async function inTransaction<D, R extends { ok: boolean }>(
+  open: (body: (db: D) => Promise<R>) => Promise<R>,
+  next: (db: D) => Promise<R>,
+): Promise<R> {
+  let failed: R | null = null;
+  try {
+    return await open(async (db) => {
+      const result = await next(db);
+      if (!result.ok) {
+        failed = result;
+        throw ROLLBACK;
+      }
+      return result;
+    });
+  } catch (error) {
+    if (failed) return failed;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------
+// procedures
+// ---------------------------------------------------------------------------------
+
+const baseProcedure = t.procedure.use(mapErrors).use(auditMutations);
+
+/** Anyone: login. */
+export const publicProcedure = baseProcedure;
+
+/** A signed-in user or an API key, no tenant needed: ctx.principal. */
+export const authedProcedure = baseProcedure.use(requireAuth);
+
+/** Platform admins, in a platform transaction: ctx.db reaches platform data. */
+export const platformProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  assertPlatformAdmin(ctx.principal);
+  return inTransaction((body) => withPlatform(body), (db: PlatformDb) => next({ ctx: { db } }));
+});
+
+async function tenantAccessFor(ctx: Context & { principal: Principal }, permission: TenantPermission): Promise<TenantAccess> {
+  const access = await resolveTenantAccess(ctx.principal, ctx.unsafeTenantId);
+  ctx.audit.tenantId = access.tenant.id;
+  assertPermission(access, permission);
+  return access;
+}
+
+/** A tenant member holding `permission`: ctx.tenant, and ctx.db scoped to that tenant. */
+export function tenantProcedure(permission: TenantPermission) {
+  return authedProcedure.use(async ({ ctx, next }) => {
+    const access = await tenantAccessFor(ctx, permission);
+    return inTransaction((body) => withTenant(access.tenant.id, body), (db: TenantDb) => next({ ctx: { tenant: access, db } }));
+  });
+}
+
+/**
+ * For areas managed from a tenant or from the whole platform (users, audit): with a
+ * tenant selected, a member holding `permission` acts in it; without one, a platform
+ * admin acts on the platform. ctx.scope says which.
+ */
+export function scopedProcedure(permission: TenantPermission) {
+  return authedProcedure.use(async ({ ctx, next }) => {
+    const actorId = ctx.principal.userId;
+    const wantsTenant = ctx.unsafeTenantId ?? ctx.principal.apiKey?.tenantId ?? null;
+    if (!wantsTenant && ctx.principal.isPlatformAdmin) {
+      assertPlatformAdmin(ctx.principal);
+      return inTransaction(
+        (body) => withPlatform(body),
+        (db: PlatformDb) => next({ ctx: { scope: { kind: "platform", db, actorId } satisfies UserScope as UserScope } }),
+      );
+    }
+    const access = await tenantAccessFor(ctx, permission);
+    return inTransaction(
+      (body) => withTenant(access.tenant.id, body),
+      (db: TenantDb) =>
+        next({ ctx: { scope: { kind: "tenant", db, tenant: access.tenant, actorId } satisfies UserScope as UserScope, tenant: access } }),
+    );
+  });
+}

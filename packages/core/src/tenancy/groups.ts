@@ -1,0 +1,72 @@
+import type { PlatformDb, TenantDb } from "@iot/db";
+import { BASE_PROFILES, type TenantPermission } from "../auth/permissions";
+import { AppError } from "../errors";
+
+// Tenant groups are registered in code: each names the profiles of its tenants and may
+// carry settings for the modules (asset models, default rules, dashboards... as the
+// modules arrive). Creating a tenant of a group runs every module's onTenantCreate.
+
+export interface TenantGroup {
+  name: string;
+  label: string;
+  description: string;
+  /** admin, editor and viewer are always there; a group may add its own or narrow them. */
+  profiles: Record<string, readonly TenantPermission[]>;
+  /** Default settings of new tenants of the group. */
+  settings?: { assetHistory?: boolean; locale?: string; timezone?: string; retentionDays?: number | null };
+}
+
+export interface TenantHookContext {
+  tenant: { id: string; name: string; group: string };
+  group: TenantGroup;
+  /** Scoped to the tenant, inside the platform transaction that creates or deletes it. */
+  db: TenantDb;
+  platformDb: PlatformDb;
+}
+
+/** A module that keeps resources per tenant hooks into tenant creation and deletion. */
+export interface TenantModule {
+  name: string;
+  onTenantCreate?(ctx: TenantHookContext): Promise<void>;
+  onTenantDelete?(ctx: TenantHookContext): Promise<void>;
+}
+
+const groups = new Map<string, TenantGroup>();
+const modules = new Map<string, TenantModule>();
+
+export function registerTenantGroup(group: Omit<TenantGroup, "profiles"> & { profiles?: TenantGroup["profiles"] }): TenantGroup {
+  if (!/^[a-z][a-z0-9_]*$/.test(group.name)) throw new Error(`tenant group name must be snake_case: ${group.name}`);
+  const full: TenantGroup = { ...group, profiles: { ...BASE_PROFILES, ...group.profiles } };
+  groups.set(group.name, full);
+  return full;
+}
+
+export function registerTenantModule(module: TenantModule): void {
+  modules.set(module.name, module);
+}
+
+export function tenantModules(): TenantModule[] {
+  return [...modules.values()];
+}
+
+export function listTenantGroups(): TenantGroup[] {
+  return [...groups.values()];
+}
+
+export function getTenantGroup(name: string): TenantGroup {
+  const group = groups.get(name);
+  if (!group) {
+    throw AppError.badRequest(`unknown tenant group "${name}"`, [
+      { path: "group", message: `must be one of: ${[...groups.keys()].join(", ")}` },
+    ]);
+  }
+  return group;
+}
+
+/** Permissions granted by a set of profiles of a group; unknown profile names grant nothing. */
+export function permissionsOf(groupName: string, profiles: readonly string[]): Set<TenantPermission> {
+  const group = groups.get(groupName);
+  const granted = new Set<TenantPermission>();
+  for (const profile of profiles) for (const p of group?.profiles[profile] ?? []) granted.add(p);
+  return granted;
+}
