@@ -45,6 +45,5 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return error;
   if (isNotFoundError(cause)) return new TRPCError({ code: "NOT_FOUND", message: "not found" });
   if (isUniqueViolation(cause)) return new TRPCError({ code: "CONFLICT", message: "already exists" });
-  console.error(cause);
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "internal error" });
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "internal error", cause: cause instanceof Error ? cause : undefined });
 }

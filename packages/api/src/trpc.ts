@@ -35,10 +35,12 @@ export const createCallerFactory = t.createCallerFactory;
 // ---------------------------------------------------------------------------------
 
 /** Domain errors become tRPC errors here, once for every procedure. */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ path, next }) => {
   const result = await next();
-  if (!result.ok) throw toTRPCError(result.error);
-  return result;
+  if (result.ok) return result;
+  const error = toTRPCError(result.error);
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`${path}:`, error.cause ?? result.error);
+  throw error;
 });
 
 function entityIdOf(input: unknown, data: unknown): string | null {
