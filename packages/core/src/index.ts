@@ -16,3 +16,5 @@ export * from "./tenancy/tenants";
 export * from "./users/scope";
 export * from "./users/users";
 export * from "./audit/audit";
+export * from "./auth/purge";
+export * from "./jobs/definitions";

@@ -1,0 +1,11 @@
+import { z } from "zod";
+
+const ZWorkerEnvSchema = z.object({
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z.string().min(1).default("iot"),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+});
+
+export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
+export const workerEnv = (): TWorkerEnv => ZWorkerEnvSchema.parse(process.env);

@@ -1,0 +1,23 @@
+import { type JobName, jobs, purgeAuthRecords } from "@iot/core";
+import { withPlatform } from "@iot/db";
+import { UnrecoverableError } from "bullmq";
+
+// One handler per job definition. The payload is validated again here: a job that
+// does not match its schema will never succeed, so it fails without retries.
+type Handler = (payload: unknown) => Promise<unknown>;
+
+function handler<N extends JobName>(name: N, run: (payload: ReturnType<(typeof jobs)[N]["payload"]["parse"]>) => Promise<unknown>): [string, Handler] {
+  const def = jobs[name];
+  return [
+    def.name,
+    async (raw) => {
+      const parsed = def.payload.safeParse(raw ?? {});
+      if (!parsed.success) throw new UnrecoverableError(`invalid ${def.name} payload: ${parsed.error.message}`);
+      return run(parsed.data as ReturnType<(typeof jobs)[N]["payload"]["parse"]>);
+    },
+  ];
+}
+
+export const handlers = new Map<string, Handler>([
+  handler("purgeAuthRecords", (p) => withPlatform((db) => purgeAuthRecords(db, p.olderThanHours))),
+]);

@@ -1,0 +1,70 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { QueueEvents } from "bullmq";
+import { withPlatform } from "@iot/db";
+import { afterAll, describe, expect, it } from "vitest";
+import { startWorker } from "./worker";
+
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+describe("worker", () => {
+  const prefix = `iot-test-${randomUUID().slice(0, 8)}`;
+  const running = startWorker({ redisUrl, prefix, concurrency: 2 });
+  afterAll(async () => (await running).close());
+
+  it("is healthy once connected to Redis and schedules its repeating jobs", async () => {
+    const worker = await running;
+    expect(await worker.health()).toMatchObject({ ok: true, redis: "PONG", workers: { maintenance: true } });
+    const schedulers = await worker.queues.get("maintenance")?.getJobSchedulers();
+    expect(schedulers?.map((s) => s.key)).toContain("purge-auth-records");
+  });
+
+  it("runs a job: old ended sessions are purged, live ones kept", async () => {
+    const worker = await running;
+    const userId = randomUUID();
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    await withPlatform(async (db) => {
+      await db.user.create({ data: { id: userId, email: `${userId}@example.test`, name: "w", passwordHash: "x" } });
+      await db.session.createMany({
+        data: [
+          { tokenHash: `old-${userId}`, userId, expiresAt: old },
+          { tokenHash: `live-${userId}`, userId, expiresAt: new Date(Date.now() + 86_400_000) },
+        ],
+      });
+    });
+    const queue = worker.queues.get("maintenance");
+    const events = new QueueEvents("maintenance", { connection: { url: redisUrl }, prefix });
+    await events.waitUntilReady();
+    const job = await queue?.add("purge-auth-records", { olderThanHours: 24 });
+    const result = await job?.waitUntilFinished(events, 10_000);
+    await events.close();
+    expect(result.sessions).toBeGreaterThanOrEqual(1);
+    const left = await withPlatform((db) => db.session.findMany({ where: { userId }, select: { tokenHash: true } }));
+    expect(left.map((s) => s.tokenHash)).toEqual([`live-${userId}`]);
+  });
+
+  it("the process answers /healthz and stops cleanly on SIGTERM", async () => {
+    const port = 39000 + Math.floor(Math.random() * 1000);
+    const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+      env: { ...process.env, WORKER_HEALTH_PORT: String(port), QUEUE_PREFIX: `iot-test-${randomUUID().slice(0, 8)}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const deadline = Date.now() + 30_000;
+    let health: Response | null = null;
+    while (Date.now() < deadline) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+      if (health) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(health?.status, output).toBe(200);
+    expect(await health?.json()).toMatchObject({ ok: true, redis: "PONG" });
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code, output).toBe(0);
+    expect(output).toContain("worker: stopped");
+  }, 45_000);
+});

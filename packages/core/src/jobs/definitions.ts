@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+// Every background job: its queue, name and payload schema, defined once and shared by
+// whoever enqueues (web, ingest) and the worker, which validates each payload again.
+
+export interface JobDefinition<S extends z.ZodType> {
+  queue: string;
+  name: string;
+  payload: S;
+  /** Repeats on this schedule when the worker starts (BullMQ job scheduler). */
+  every?: { pattern: string } | { every: number };
+}
+
+function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}
+
+export const jobs = {
+  purgeAuthRecords: defineJob({
+    queue: "maintenance",
+    name: "purge-auth-records",
+    payload: z.object({ olderThanHours: z.number().int().positive().default(24) }),
+    every: { pattern: "17 3 * * *" },
+  }),
+} as const;
+
+export type JobName = keyof typeof jobs;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]["payload"]>;
+
+export const QUEUES = [...new Set(Object.values(jobs).map((j) => j.queue))];
