@@ -10,6 +10,5 @@ export function testEnv(base = process.env) {
     REDIS_URL: base.REDIS_URL ?? "redis://127.0.0.1:6379",
     QUEUE_PREFIX: "iot-test",
     PASSWORD_COST: "low",
-    NODE_ENV: "test",
   };
 }

@@ -23,7 +23,9 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof AppError ? error.cause : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null } };
+    // no stack traces to clients; field issues and retry hints for forms and programs
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, data: { ...data, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null } };
   },
 });
 

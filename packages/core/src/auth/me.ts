@@ -1,4 +1,5 @@
 import { withPlatform } from "@iot/db";
+import { getTenantGroup } from "../tenancy/groups";
 import { type Principal, resolveTenantAccess } from "./principal";
 
 /**
@@ -20,7 +21,13 @@ export async function myProfile(principal: Principal, unsafeTenantId: string | n
     apiKey: principal.apiKey ? { id: principal.apiKey.id, name: principal.apiKey.name, tenantId: principal.apiKey.tenantId } : null,
     tenants: memberships.map((m) => ({ ...m.tenant, profiles: m.profiles })),
     currentTenant: current
-      ? { ...current.tenant, profiles: current.profiles, permissions: [...current.permissions].sort() }
+      ? {
+          ...current.tenant,
+          profiles: current.profiles,
+          permissions: [...current.permissions].sort(),
+          /** The profiles of the tenant's group, which its members can be given. */
+          groupProfiles: Object.keys(getTenantGroup(current.tenant.group).profiles),
+        }
       : null,
   };
 }

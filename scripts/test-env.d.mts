@@ -1,0 +1,9 @@
+export declare const testDatabase: string;
+export declare function testEnv(base?: NodeJS.ProcessEnv): {
+  DATABASE_URL: string;
+  DATABASE_OWNER_URL: string;
+  DATABASE_ADMIN_URL: string;
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+  PASSWORD_COST: string;
+};
