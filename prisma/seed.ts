@@ -8,14 +8,29 @@ const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? "change-me-admin";
 const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "demo-password";
 
 const demoTenants = [
-  { name: "Demo Buildings", group: "commons", member: { email: "operator@example.com", name: "Olivia Operator", profiles: ["editor"] } },
-  { name: "Demo Fleet", group: "asset_tracking", member: { email: "dispatch@example.com", name: "Dan Dispatcher", profiles: ["dispatcher"] } },
+  {
+    name: "Demo Buildings",
+    group: "commons",
+    member: { email: "operator@example.com", name: "Olivia Operator", profiles: ["editor"] },
+  },
+  {
+    name: "Demo Fleet",
+    group: "asset_tracking",
+    member: { email: "dispatch@example.com", name: "Dan Dispatcher", profiles: ["dispatcher"] },
+  },
 ];
 
 await withPlatform(async (db) => {
   const admin = await db.user.findUnique({ where: { email: ADMIN_EMAIL }, select: { id: true } });
   if (!admin) {
-    await db.user.create({ data: { email: ADMIN_EMAIL, name: "Platform Admin", passwordHash: await hashPassword(ADMIN_PASSWORD), isPlatformAdmin: true } });
+    await db.user.create({
+      data: {
+        email: ADMIN_EMAIL,
+        name: "Platform Admin",
+        passwordHash: await hashPassword(ADMIN_PASSWORD),
+        isPlatformAdmin: true,
+      },
+    });
     console.log(`seed: platform admin ${ADMIN_EMAIL} created`);
   }
   for (const demo of demoTenants) {

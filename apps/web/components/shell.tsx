@@ -25,7 +25,12 @@ export function Shell({ children }: { children: ReactNode }) {
     // the stored tenant is gone or no longer ours: fall back to none
     if (code === "FORBIDDEN" || code === "NOT_FOUND" || code === "BAD_REQUEST") setTenantId(null);
   }, [code, router, setTenantId]);
-  useEffect(() => setMenuOpen(false), [pathname]);
+  // a link followed from the mobile menu closes it
+  const [menuPath, setMenuPath] = useState(pathname);
+  if (menuPath !== pathname) {
+    setMenuPath(pathname);
+    setMenuOpen(false);
+  }
   // a member with no tenant chosen yet starts in their first tenant
   useEffect(() => {
     const data = me.data;
@@ -42,12 +47,16 @@ export function Shell({ children }: { children: ReactNode }) {
     <nav aria-label="Main" className="space-y-5 p-3 text-sm">
       {NAV.map((group) => {
         const items = group.items.filter((i) =>
-          i.platformOnly ? isPlatformAdmin : i.permission === null || permissions.has(i.permission) || (isPlatformAdmin && !tenantId && i.ready),
+          i.platformOnly
+            ? isPlatformAdmin
+            : i.permission === null || permissions.has(i.permission) || (isPlatformAdmin && !tenantId && i.ready),
         );
         if (!items.length) return null;
         return (
           <div key={group.section || "top"}>
-            {group.section && <p className="mb-1 px-2 text-xs font-semibold uppercase tracking-wide text-zinc-400">{group.section}</p>}
+            {group.section && (
+              <p className="mb-1 px-2 text-xs font-semibold uppercase tracking-wide text-zinc-400">{group.section}</p>
+            )}
             <ul className="space-y-0.5">
               {items.map((item) => {
                 const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
@@ -62,7 +71,10 @@ export function Shell({ children }: { children: ReactNode }) {
                         {item.label}
                       </Link>
                     ) : (
-                      <span className="flex items-center justify-between rounded-md px-2 py-1.5 text-zinc-400" title="Arrives in a coming release">
+                      <span
+                        className="flex items-center justify-between rounded-md px-2 py-1.5 text-zinc-400"
+                        title="Arrives in a coming release"
+                      >
                         {item.label}
                         <span className="text-[10px] uppercase tracking-wide">soon</span>
                       </span>
@@ -81,20 +93,32 @@ export function Shell({ children }: { children: ReactNode }) {
     <div className="flex min-h-screen">
       <aside className="hidden w-60 shrink-0 border-r border-zinc-200 bg-white lg:block dark:border-zinc-800 dark:bg-zinc-900">
         <div className="flex h-14 items-center gap-2 border-b border-zinc-200 px-4 font-semibold dark:border-zinc-800">
-          <span className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-xs font-bold text-white">io</span>
+          <span className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-xs font-bold text-white">
+            io
+          </span>
           IoT Console
         </div>
         {nav}
       </aside>
       {menuOpen && (
         <div className="fixed inset-0 z-40 lg:hidden">
-          <button type="button" aria-label="Close menu" className="absolute inset-0 bg-zinc-950/40" onClick={() => setMenuOpen(false)} />
+          <button
+            type="button"
+            aria-label="Close menu"
+            className="absolute inset-0 bg-zinc-950/40"
+            onClick={() => setMenuOpen(false)}
+          />
           <aside className="absolute inset-y-0 left-0 w-64 overflow-y-auto bg-white dark:bg-zinc-900">{nav}</aside>
         </div>
       )}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
-          <button type="button" className="rounded-md p-1.5 hover:bg-zinc-100 lg:hidden dark:hover:bg-zinc-800" aria-label="Open menu" onClick={() => setMenuOpen(true)}>
+          <button
+            type="button"
+            className="rounded-md p-1.5 hover:bg-zinc-100 lg:hidden dark:hover:bg-zinc-800"
+            aria-label="Open menu"
+            onClick={() => setMenuOpen(true)}
+          >
             <svg viewBox="0 0 20 20" className="size-5" fill="currentColor" aria-hidden="true">
               <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
             </svg>
@@ -105,7 +129,11 @@ export function Shell({ children }: { children: ReactNode }) {
             <span className="hidden text-sm text-zinc-600 sm:inline dark:text-zinc-400" data-testid="current-user">
               {me.data.user.email}
             </span>
-            <button type="button" onClick={() => logout.mutate()} className="rounded-md px-2 py-1.5 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+            <button
+              type="button"
+              onClick={() => logout.mutate()}
+              className="rounded-md px-2 py-1.5 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
               Sign out
             </button>
           </div>

@@ -4,7 +4,13 @@ import { useTRPC } from "@/lib/trpc";
 import { useTenant } from "@/lib/tenant";
 
 /** Members pick among their tenants; platform admins among all, or the platform itself. */
-export function TenantSwitcher({ memberships, isPlatformAdmin }: { memberships: { id: string; name: string }[]; isPlatformAdmin: boolean }) {
+export function TenantSwitcher({
+  memberships,
+  isPlatformAdmin,
+}: {
+  memberships: { id: string; name: string }[];
+  isPlatformAdmin: boolean;
+}) {
   const trpc = useTRPC();
   const { tenantId, setTenantId } = useTenant();
   const all = useQuery({ ...trpc.tenants.list.queryOptions({ limit: 200 }), enabled: isPlatformAdmin });

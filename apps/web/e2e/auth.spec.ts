@@ -6,7 +6,10 @@ test("a signed-out visitor is sent to the login page", async ({ page }) => {
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("a wrong password is refused with a message, the right one signs in, sign out ends the session", async ({ page, context }) => {
+test("a wrong password is refused with a message, the right one signs in, sign out ends the session", async ({
+  page,
+  context,
+}) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(E2E_ADMIN.email);
   await page.getByLabel("Password").fill("not the password");

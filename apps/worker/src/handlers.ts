@@ -6,7 +6,10 @@ import { UnrecoverableError } from "bullmq";
 // does not match its schema will never succeed, so it fails without retries.
 type Handler = (payload: unknown) => Promise<unknown>;
 
-function handler<N extends JobName>(name: N, run: (payload: ReturnType<(typeof jobs)[N]["payload"]["parse"]>) => Promise<unknown>): [string, Handler] {
+function handler<N extends JobName>(
+  name: N,
+  run: (payload: ReturnType<(typeof jobs)[N]["payload"]["parse"]>) => Promise<unknown>,
+): [string, Handler] {
   const def = jobs[name];
   return [
     def.name,

@@ -7,7 +7,9 @@ const env = workerEnv();
 const worker = await startWorker({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY });
 const server = await startHealthServer(worker, env.WORKER_HEALTH_PORT);
 const address = server.address();
-console.log(`worker running: queues ${[...worker.queues.keys()].join(", ")}; health on ${typeof address === "object" && address ? address.port : address}/healthz`);
+console.log(
+  `worker running: queues ${[...worker.queues.keys()].join(", ")}; health on ${typeof address === "object" && address ? address.port : address}/healthz`,
+);
 
 let closing = false;
 async function shutdown(signal: string) {

@@ -37,7 +37,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   for (const def of Object.values(jobs)) {
     if (!def.every) continue;
-    await queues.get(def.queue)?.upsertJobScheduler(def.name, def.every, { name: def.name, data: {}, opts: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } } });
+    await queues.get(def.queue)?.upsertJobScheduler(def.name, def.every, {
+      name: def.name,
+      data: {},
+      opts: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } },
+    });
   }
 
   return {

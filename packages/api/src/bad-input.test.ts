@@ -21,7 +21,11 @@ describe("bad input", () => {
     const tenant = await newTenant(admin);
     const cases: [string, unknown, RegExp][] = [
       ["users.get", { id: "not-an-id" }, /^id: /],
-      ["users.create", { email: "nope", name: "x", password: "long enough pw", profiles: ["viewer"] }, /^email: must be an email/],
+      [
+        "users.create",
+        { email: "nope", name: "x", password: "long enough pw", profiles: ["viewer"] },
+        /^email: must be an email/,
+      ],
       ["users.create", { email: "a@b.test", name: "x", password: "short", profiles: ["viewer"] }, /^password: at least 10/],
       ["tenants.create", { name: 7, group: "commons" }, /^name: /],
       ["tenants.update", { id: tenant.id, name: "x" }, /^name: at least 2/],
@@ -48,7 +52,10 @@ describe("bad input", () => {
       ["tenants.delete", { id }],
       ["auth.revokeApiKey", { id }],
     ] as const) {
-      await expectCode(callByPath(admin.as(path.startsWith("tenants") || path.startsWith("auth") ? null : tenant.id), path, input), "NOT_FOUND");
+      await expectCode(
+        callByPath(admin.as(path.startsWith("tenants") || path.startsWith("auth") ? null : tenant.id), path, input),
+        "NOT_FOUND",
+      );
     }
     await expectCode(admin.as(randomUUID()).users.search({}), "NOT_FOUND");
   });
@@ -61,17 +68,25 @@ describe("bad input", () => {
     const paths = allProcedures().map((p) => p.path);
     const input = fc.oneof(
       fc.anything(),
-      fc.record({ id: fc.oneof(fc.uuid(), fc.string()), name: fc.string(), limit: fc.integer(), email: fc.string() }, { requiredKeys: [] }),
+      fc.record(
+        { id: fc.oneof(fc.uuid(), fc.string()), name: fc.string(), limit: fc.integer(), email: fc.string() },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), input, fc.constantFrom(tenant.id, null, "junk"), async (path, value, tenantId) => {
-        try {
-          await callByPath(callerFor(token, tenantId), path, value);
-        } catch (error) {
-          expect(error).toBeInstanceOf(TRPCError);
-          expect((error as TRPCError).code, `${path} ${JSON.stringify(value)}`).not.toBe("INTERNAL_SERVER_ERROR");
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        input,
+        fc.constantFrom(tenant.id, null, "junk"),
+        async (path, value, tenantId) => {
+          try {
+            await callByPath(callerFor(token, tenantId), path, value);
+          } catch (error) {
+            expect(error).toBeInstanceOf(TRPCError);
+            expect((error as TRPCError).code, `${path} ${JSON.stringify(value)}`).not.toBe("INTERNAL_SERVER_ERROR");
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

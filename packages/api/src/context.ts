@@ -26,7 +26,9 @@ export interface ResolvedTenant {
   access: TenantAccess;
 }
 
-export function createInnerContext(opts: { token?: string | null; tenantId?: string | null; resHeaders?: Headers } = {}): Context {
+export function createInnerContext(
+  opts: { token?: string | null; tenantId?: string | null; resHeaders?: Headers } = {},
+): Context {
   return {
     token: opts.token ?? null,
     unsafeTenantId: opts.tenantId ?? null,

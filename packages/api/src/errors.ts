@@ -40,10 +40,18 @@ export function toTRPCError(error: unknown): TRPCError {
   if (cause instanceof AppError) return new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
   if (hasIssues(cause)) {
     const issues = issuesOf(cause);
-    return new TRPCError({ code: "BAD_REQUEST", message: describeIssues(issues), cause: AppError.badRequest(describeIssues(issues), issues) });
+    return new TRPCError({
+      code: "BAD_REQUEST",
+      message: describeIssues(issues),
+      cause: AppError.badRequest(describeIssues(issues), issues),
+    });
   }
   if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return error;
   if (isNotFoundError(cause)) return new TRPCError({ code: "NOT_FOUND", message: "not found" });
   if (isUniqueViolation(cause)) return new TRPCError({ code: "CONFLICT", message: "already exists" });
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "internal error", cause: cause instanceof Error ? cause : undefined });
+  return new TRPCError({
+    code: "INTERNAL_SERVER_ERROR",
+    message: "internal error",
+    cause: cause instanceof Error ? cause : undefined,
+  });
 }

@@ -24,7 +24,7 @@ export async function signedInPlatformAdmin() {
   const passwordHash = await hashPassword(PASSWORD);
   await withPlatform((db) => db.user.create({ data: { email, name: "Admin", passwordHash, isPlatformAdmin: true } }));
   const { token, user } = await callerFor(null).auth.login({ email, password: PASSWORD });
-  return { token, user, as: (tenantId?: string) => callerFor(token, tenantId) };
+  return { token, user, as: (tenantId?: string | null) => callerFor(token, tenantId) };
 }
 
 export async function newTenant(admin: Awaited<ReturnType<typeof signedInPlatformAdmin>>, group = "commons") {
@@ -32,7 +32,11 @@ export async function newTenant(admin: Awaited<ReturnType<typeof signedInPlatfor
 }
 
 /** A member of `tenantId` with `profiles`, created by a platform admin, signed in. */
-export async function signedInMember(admin: Awaited<ReturnType<typeof signedInPlatformAdmin>>, tenantId: string, profiles: string[]) {
+export async function signedInMember(
+  admin: Awaited<ReturnType<typeof signedInPlatformAdmin>>,
+  tenantId: string,
+  profiles: string[],
+) {
   const email = uniqueEmail(profiles.join("-"));
   const user = await admin.as(tenantId).users.create({ email, name: profiles.join(" "), password: PASSWORD, profiles });
   const { token } = await callerFor(null).auth.login({ email, password: PASSWORD });

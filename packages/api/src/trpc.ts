@@ -25,7 +25,10 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause instanceof AppError ? error.cause : null;
     // no stack traces to clients; field issues and retry hints for forms and programs
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, data: { ...data, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null } };
+    return {
+      ...shape,
+      data: { ...data, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null },
+    };
   },
 });
 
@@ -64,7 +67,8 @@ const auditMutations = t.middleware(async ({ ctx, type, path, getRawInput, next 
     tenantId,
     actorUserId: principal?.userId ?? null,
     actorKeyId: principal?.apiKey?.id ?? null,
-    actorLabel: actorLabel ?? (principal ? `${principal.email}${principal.apiKey ? ` (key ${principal.apiKey.name})` : ""}` : "anonymous"),
+    actorLabel:
+      actorLabel ?? (principal ? `${principal.email}${principal.apiKey ? ` (key ${principal.apiKey.name})` : ""}` : "anonymous"),
     procedure: path,
     entityType: path.split(".")[0] ?? path,
     entityId: entityIdOf(input, result.ok ? result.data : null),
@@ -123,7 +127,10 @@ export const authedProcedure = baseProcedure.use(requireAuth);
 /** Platform admins, in a platform transaction: ctx.db reaches platform data. */
 export const platformProcedure = authedProcedure.use(async ({ ctx, next }) => {
   assertPlatformAdmin(ctx.principal);
-  return inTransaction((body) => withPlatform(body), (db: PlatformDb) => next({ ctx: { db } }));
+  return inTransaction(
+    (body) => withPlatform(body),
+    (db: PlatformDb) => next({ ctx: { db } }),
+  );
 });
 
 async function tenantAccessFor(ctx: Context & { principal: Principal }, permission: TenantPermission): Promise<TenantAccess> {
@@ -137,7 +144,10 @@ async function tenantAccessFor(ctx: Context & { principal: Principal }, permissi
 export function tenantProcedure(permission: TenantPermission) {
   return authedProcedure.use(async ({ ctx, next }) => {
     const access = await tenantAccessFor(ctx, permission);
-    return inTransaction((body) => withTenant(access.tenant.id, body), (db: TenantDb) => next({ ctx: { tenant: access, db } }));
+    return inTransaction(
+      (body) => withTenant(access.tenant.id, body),
+      (db: TenantDb) => next({ ctx: { tenant: access, db } }),
+    );
   });
 }
 
@@ -161,7 +171,9 @@ export function scopedProcedure(permission: TenantPermission) {
     return inTransaction(
       (body) => withTenant(access.tenant.id, body),
       (db: TenantDb) =>
-        next({ ctx: { scope: { kind: "tenant", db, tenant: access.tenant, actorId } satisfies UserScope as UserScope, tenant: access } }),
+        next({
+          ctx: { scope: { kind: "tenant", db, tenant: access.tenant, actorId } satisfies UserScope as UserScope, tenant: access },
+        }),
     );
   });
 }

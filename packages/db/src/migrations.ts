@@ -25,6 +25,11 @@ type Engine = {
   free(): void;
 };
 
+// Node has WebAssembly; @types/node for Node 20 does not declare it.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
 const noFilter = { externalTables: [], externalEnums: [] };
 
 async function loadEngine(connectionString: string, datamodels: SchemaFile[]): Promise<Engine> {

@@ -12,7 +12,9 @@ export default function OverviewPage() {
     <>
       <PageHeader
         title={`Welcome, ${me.data?.user.name ?? ""}`}
-        description={tenant ? `You are working in ${tenant.name}.` : "You are working on the platform: tenants, users and the audit trail."}
+        description={
+          tenant ? `You are working in ${tenant.name}.` : "You are working on the platform: tenants, users and the audit trail."
+        }
       />
       <div className="grid gap-4 md:grid-cols-2">
         <Card className="p-5">
@@ -32,7 +34,9 @@ export default function OverviewPage() {
               </p>
             </div>
           ) : (
-            <p className="mt-3 text-sm text-zinc-500">Platform administrator. Pick a tenant at the top to act in it as its admin.</p>
+            <p className="mt-3 text-sm text-zinc-500">
+              Platform administrator. Pick a tenant at the top to act in it as its admin.
+            </p>
           )}
         </Card>
         <Card className="p-5">

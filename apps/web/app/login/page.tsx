@@ -24,16 +24,40 @@ export default function LoginPage() {
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
-          <div className="mx-auto mb-3 flex size-10 items-center justify-center rounded-lg bg-accent-600 font-bold text-white">io</div>
+          <div className="mx-auto mb-3 flex size-10 items-center justify-center rounded-lg bg-accent-600 font-bold text-white">
+            io
+          </div>
           <h1 className="text-xl font-semibold">Sign in to the IoT Console</h1>
         </div>
-        <form onSubmit={submit} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900" noValidate>
+        <form
+          onSubmit={submit}
+          className="space-y-4 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+          noValidate
+        >
           {login.error && !Object.keys(fields).length && <Notice>{errorMessage(login.error)}</Notice>}
           <Field label="Email" error={fields.email}>
-            {(p) => <Input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />}
+            {(p) => (
+              <Input
+                {...p}
+                type="email"
+                autoComplete="username"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+              />
+            )}
           </Field>
           <Field label="Password" error={fields.password}>
-            {(p) => <Input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />}
+            {(p) => (
+              <Input
+                {...p}
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
+            )}
           </Field>
           <Button type="submit" className="w-full" disabled={login.isPending}>
             {login.isPending ? "Signing in…" : "Sign in"}

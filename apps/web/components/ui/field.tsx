@@ -23,7 +23,11 @@ export function Field({
         {label}
       </label>
       {children({ id, "aria-invalid": Boolean(error), "aria-describedby": `${id}-note` })}
-      <p id={`${id}-note`} className={`text-xs ${error ? "text-red-600 dark:text-red-400" : "text-zinc-500"}`} role={error ? "alert" : undefined}>
+      <p
+        id={`${id}-note`}
+        className={`text-xs ${error ? "text-red-600 dark:text-red-400" : "text-zinc-500"}`}
+        role={error ? "alert" : undefined}
+      >
         {error ?? hint ?? ""}
       </p>
     </div>

@@ -8,7 +8,9 @@ describe("audit log", () => {
     const tenant = await newTenant(admin);
     const tenantAdmin = await signedInMember(admin, tenant.id, ["admin"]);
     const secret = "a very secret password 42";
-    const user = await tenantAdmin.as().users.create({ email: uniqueEmail(), name: "Audited", password: secret, profiles: ["viewer"] });
+    const user = await tenantAdmin
+      .as()
+      .users.create({ email: uniqueEmail(), name: "Audited", password: secret, profiles: ["viewer"] });
     await expectCode(tenantAdmin.as().users.addProfile({ userId: user.id, profile: "no_such_profile" }), "BAD_REQUEST");
 
     const { items } = await tenantAdmin.as().audit.search({ entityId: user.id });
@@ -56,10 +58,13 @@ describe("audit log", () => {
   it("pages newest first with a cursor", async () => {
     const admin = await signedInPlatformAdmin();
     const tenant = await newTenant(admin);
-    for (let i = 0; i < 3; i++) await admin.as(tenant.id).users.create({ email: uniqueEmail(), name: `u${i}`, password: PASSWORD, profiles: ["viewer"] });
+    for (let i = 0; i < 3; i++)
+      await admin.as(tenant.id).users.create({ email: uniqueEmail(), name: `u${i}`, password: PASSWORD, profiles: ["viewer"] });
     const first = await admin.as(tenant.id).audit.search({ limit: 2, procedure: "users.create" });
     expect(first.items).toHaveLength(2);
-    const second = await admin.as(tenant.id).audit.search({ limit: 2, procedure: "users.create", cursor: first.nextCursor ?? undefined });
+    const second = await admin
+      .as(tenant.id)
+      .audit.search({ limit: 2, procedure: "users.create", cursor: first.nextCursor ?? undefined });
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     expect(Number(first.items[1]?.id)).toBeGreaterThan(Number(second.items[0]?.id));

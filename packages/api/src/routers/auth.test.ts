@@ -15,14 +15,19 @@ describe("auth", () => {
     const me = await callerFor(session.token).auth.me();
     expect(me.user).toMatchObject({ email: admin.user.email, isPlatformAdmin: true });
     // only the hash is kept
-    const stored = await withPlatform((db) => db.session.findMany({ where: { userId: admin.user.id }, select: { tokenHash: true } }));
+    const stored = await withPlatform((db) =>
+      db.session.findMany({ where: { userId: admin.user.id }, select: { tokenHash: true } }),
+    );
     expect(stored.map((s) => s.tokenHash)).toContain(hashToken(session.token));
     expect(JSON.stringify(stored)).not.toContain(session.token);
   });
 
   it("refuses a wrong password or unknown email with UNAUTHORIZED and the same message", async () => {
     const admin = await signedInPlatformAdmin();
-    const wrong = await expectCode(callerFor(null).auth.login({ email: admin.user.email, password: "nope-nope-nope" }), "UNAUTHORIZED");
+    const wrong = await expectCode(
+      callerFor(null).auth.login({ email: admin.user.email, password: "nope-nope-nope" }),
+      "UNAUTHORIZED",
+    );
     const unknown = await expectCode(callerFor(null).auth.login({ email: "nobody@example.test", password: "x" }), "UNAUTHORIZED");
     expect(wrong.message).toBe(unknown.message);
   });
@@ -32,7 +37,10 @@ describe("auth", () => {
     for (let i = 0; i < 5; i++) {
       await expectCode(callerFor(null).auth.login({ email: admin.user.email, password: `bad-${i}` }), "UNAUTHORIZED");
     }
-    const locked = await expectCode(callerFor(null).auth.login({ email: admin.user.email, password: PASSWORD }), "TOO_MANY_REQUESTS");
+    const locked = await expectCode(
+      callerFor(null).auth.login({ email: admin.user.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+    );
     expect(locked.message).toMatch(/try again in \d+ s/);
   });
 
@@ -46,7 +54,9 @@ describe("auth", () => {
 
   it("an expired session is refused", async () => {
     const admin = await signedInPlatformAdmin();
-    await withPlatform((db) => db.session.updateMany({ where: { tokenHash: hashToken(admin.token) }, data: { expiresAt: new Date(Date.now() - 1000) } }));
+    await withPlatform((db) =>
+      db.session.updateMany({ where: { tokenHash: hashToken(admin.token) }, data: { expiresAt: new Date(Date.now() - 1000) } }),
+    );
     const error = await expectCode(callerFor(admin.token).auth.me(), "UNAUTHORIZED");
     expect(error.message).toMatch(/expired/);
   });

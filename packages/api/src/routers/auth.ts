@@ -1,13 +1,4 @@
-import {
-  ZCreateApiKeySchema,
-  ZLoginSchema,
-  createApiKey,
-  listApiKeys,
-  login,
-  logout,
-  revokeApiKey,
-  myProfile,
-} from "@iot/core";
+import { ZCreateApiKeySchema, ZLoginSchema, createApiKey, listApiKeys, login, logout, revokeApiKey, myProfile } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { z } from "zod";
 import { clearedSessionCookie, sessionCookie } from "../context";

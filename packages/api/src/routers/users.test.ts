@@ -8,7 +8,9 @@ describe("users and profiles", () => {
     const tenantAdmin = await signedInMember(admin, tenant.id, ["admin"]);
     const email = uniqueEmail("new");
     const created = await tenantAdmin.as().users.create({ email, name: "New One", password: PASSWORD, profiles: ["editor"] });
-    expect(created.memberships).toEqual([{ tenantId: tenant.id, tenantName: tenant.name, group: "commons", profiles: ["editor"] }]);
+    expect(created.memberships).toEqual([
+      { tenantId: tenant.id, tenantName: tenant.name, group: "commons", profiles: ["editor"] },
+    ]);
     expect(created).not.toHaveProperty("passwordHash");
     const found = await tenantAdmin.as().users.search({ query: email.slice(0, 10) });
     expect(found.items.map((u) => u.email)).toEqual([email]);
@@ -82,7 +84,9 @@ describe("users and profiles", () => {
     const listed = await adminOfA.as().users.search({ limit: 200 });
     expect(listed.items.every((u) => u.memberships.every((m) => m.tenantId === a.id))).toBe(true);
     await expectCode(
-      adminOfA.as().users.create({ email: uniqueEmail(), name: "x", password: PASSWORD, profiles: ["viewer"], isPlatformAdmin: true }),
+      adminOfA
+        .as()
+        .users.create({ email: uniqueEmail(), name: "x", password: PASSWORD, profiles: ["viewer"], isPlatformAdmin: true }),
       "FORBIDDEN",
     );
   });

@@ -23,7 +23,9 @@ export const usersRouter = createRouter({
   update: manage.input(ZUpdateUserSchema).mutation(({ ctx, input }) => updateUser(ctx.scope, input)),
   delete: manage.input(ZUserId).mutation(({ ctx, input }) => deleteUser(ctx.scope, input.id)),
   get: read.input(ZUserId).query(({ ctx, input }) => getUser(ctx.scope, input.id)),
-  search: read.input(ZSearchUsersSchema.default({ limit: 50, offset: 0 })).query(({ ctx, input }) => searchUsers(ctx.scope, input)),
+  search: read
+    .input(ZSearchUsersSchema.default({ limit: 50, offset: 0 }))
+    .query(({ ctx, input }) => searchUsers(ctx.scope, input)),
   addProfile: manage.input(ZProfileChangeSchema).mutation(({ ctx, input }) => addProfile(ctx.scope, input)),
   removeProfile: manage.input(ZProfileChangeSchema).mutation(({ ctx, input }) => removeProfile(ctx.scope, input)),
 });

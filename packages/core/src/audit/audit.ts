@@ -49,7 +49,9 @@ export async function searchAudit(db: TenantDb | PlatformDb, input: z.infer<type
       ...(input.entityType ? { entityType: input.entityType } : {}),
       ...(input.entityId ? { entityId: input.entityId } : {}),
       ...(input.outcome ? { outcome: input.outcome } : {}),
-      ...(input.from || input.to ? { at: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } } : {}),
+      ...(input.from || input.to
+        ? { at: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
+        : {}),
       ...(input.cursor ? { id: { lt: BigInt(input.cursor) } } : {}),
     },
     orderBy: { id: "desc" },

@@ -18,7 +18,9 @@ export async function myProfile(principal: Principal, unsafeTenantId: string | n
   const current = wanted ? await resolveTenantAccess(principal, wanted) : null;
   return {
     user: { id: principal.userId, email: principal.email, name: principal.name, isPlatformAdmin: principal.isPlatformAdmin },
-    apiKey: principal.apiKey ? { id: principal.apiKey.id, name: principal.apiKey.name, tenantId: principal.apiKey.tenantId } : null,
+    apiKey: principal.apiKey
+      ? { id: principal.apiKey.id, name: principal.apiKey.name, tenantId: principal.apiKey.tenantId }
+      : null,
     tenants: memberships.map((m) => ({ ...m.tenant, profiles: m.profiles })),
     currentTenant: current
       ? {

@@ -90,13 +90,20 @@ export async function resolveTenantAccess(principal: Principal, unsafeTenantId: 
     throw AppError.forbidden("this API key is limited to another tenant");
   }
   const tenantId = unsafeTenantId ?? keyTenant;
-  if (!tenantId) throw AppError.badRequest("no tenant selected: send the x-tenant-id header", [{ path: "x-tenant-id", message: "is required" }]);
-  if (!isUuid(tenantId)) throw AppError.badRequest("x-tenant-id is not a tenant id", [{ path: "x-tenant-id", message: "must be a uuid" }]);
+  if (!tenantId)
+    throw AppError.badRequest("no tenant selected: send the x-tenant-id header", [
+      { path: "x-tenant-id", message: "is required" },
+    ]);
+  if (!isUuid(tenantId))
+    throw AppError.badRequest("x-tenant-id is not a tenant id", [{ path: "x-tenant-id", message: "must be a uuid" }]);
 
   const found = await withPlatform(async (db) => {
     const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, name: true, group: true } });
     const membership = tenant
-      ? await db.membership.findUnique({ where: { tenantId_userId: { tenantId, userId: principal.userId } }, select: { profiles: true } })
+      ? await db.membership.findUnique({
+          where: { tenantId_userId: { tenantId, userId: principal.userId } },
+          select: { profiles: true },
+        })
       : null;
     return { tenant, membership };
   });

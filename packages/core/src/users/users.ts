@@ -127,10 +127,13 @@ export async function searchUsers(scope: UserScope, input: z.infer<typeof ZSearc
 }
 
 export async function createUser(scope: UserScope, input: z.infer<typeof ZCreateUserSchema>): Promise<TUser> {
-  if (input.isPlatformAdmin && scope.kind !== "platform") throw AppError.forbidden("only platform admins can create platform admins");
+  if (input.isPlatformAdmin && scope.kind !== "platform")
+    throw AppError.forbidden("only platform admins can create platform admins");
   const tenant = input.profiles.length || scope.kind === "tenant" ? await targetTenant(scope, input.tenantId) : null;
   if (scope.kind === "tenant" && !input.profiles.length) {
-    throw AppError.badRequest("a tenant member needs at least one profile", [{ path: "profiles", message: "at least one profile" }]);
+    throw AppError.badRequest("a tenant member needs at least one profile", [
+      { path: "profiles", message: "at least one profile" },
+    ]);
   }
   if (tenant) assertProfiles(tenant.group, input.profiles);
   const id = randomUUID();
@@ -138,7 +141,15 @@ export async function createUser(scope: UserScope, input: z.infer<typeof ZCreate
   // membership below exists (the users policy shows a tenant its members only)
   await scope.db.user
     .createMany({
-      data: [{ id, email: input.email, name: input.name, passwordHash: await hashPassword(input.password), isPlatformAdmin: input.isPlatformAdmin }],
+      data: [
+        {
+          id,
+          email: input.email,
+          name: input.name,
+          passwordHash: await hashPassword(input.password),
+          isPlatformAdmin: input.isPlatformAdmin,
+        },
+      ],
     })
     .catch((e) => conflictOnUnique(e, `a user with email ${input.email} already exists`));
   if (tenant) {
@@ -149,8 +160,10 @@ export async function createUser(scope: UserScope, input: z.infer<typeof ZCreate
 
 export async function updateUser(scope: UserScope, input: z.infer<typeof ZUpdateUserSchema>): Promise<TUser> {
   await getUser(scope, input.id);
-  if (input.isPlatformAdmin !== undefined && scope.kind !== "platform") throw AppError.forbidden("only platform admins can change that");
-  if (input.isPlatformAdmin === false && input.id === scope.actorId) throw AppError.forbidden("you cannot remove your own platform admin role");
+  if (input.isPlatformAdmin !== undefined && scope.kind !== "platform")
+    throw AppError.forbidden("only platform admins can change that");
+  if (input.isPlatformAdmin === false && input.id === scope.actorId)
+    throw AppError.forbidden("you cannot remove your own platform admin role");
   const data = {
     ...(input.email !== undefined ? { email: input.email } : {}),
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -161,7 +174,9 @@ export async function updateUser(scope: UserScope, input: z.infer<typeof ZUpdate
     .updateMany({ where: { id: input.id }, data })
     .catch((e) => conflictOnUnique(e, `a user with email ${input.email} already exists`));
   if (changed.count === 0) {
-    throw AppError.forbidden("this user also belongs to other tenants or is a platform admin: only a platform admin can change them");
+    throw AppError.forbidden(
+      "this user also belongs to other tenants or is a platform admin: only a platform admin can change them",
+    );
   }
   if (input.password !== undefined) await endSessionsOf(input.id);
   return getUser(scope, input.id);
@@ -210,7 +225,9 @@ export async function removeProfile(scope: UserScope, input: z.infer<typeof ZPro
   const membership = await scope.db.membership.findUnique({ where, select: { profiles: true } });
   if (!membership) throw AppError.notFound("user in this tenant", input.userId);
   if (!membership.profiles.includes(input.profile)) {
-    throw AppError.badRequest(`the user has no profile ${input.profile} here`, [{ path: "profile", message: "not held by the user" }]);
+    throw AppError.badRequest(`the user has no profile ${input.profile} here`, [
+      { path: "profile", message: "not held by the user" },
+    ]);
   }
   const profiles = membership.profiles.filter((p) => p !== input.profile);
   if (profiles.length === 0) {

@@ -36,7 +36,9 @@ export default function AccountPage() {
           <Field label="Limited to tenant" error={fields.tenantId}>
             {(p) => (
               <Select {...p} value={tenantId} onChange={(e) => setTenantId(e.target.value)}>
-                <option value="">{me.data?.user.isPlatformAdmin ? "No limit (platform-wide)" : "No limit (all my tenants)"}</option>
+                <option value="">
+                  {me.data?.user.isPlatformAdmin ? "No limit (platform-wide)" : "No limit (all my tenants)"}
+                </option>
                 {tenants.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.name}
@@ -54,7 +56,10 @@ export default function AccountPage() {
           <div className="mt-4">
             <Notice tone="success">
               Copy the key now: it is shown only once.
-              <code data-testid="new-api-key" className="mt-2 block break-all rounded bg-white/60 p-2 font-mono text-xs dark:bg-black/30">
+              <code
+                data-testid="new-api-key"
+                className="mt-2 block break-all rounded bg-white/60 p-2 font-mono text-xs dark:bg-black/30"
+              >
                 {create.data.token}
               </code>
             </Notice>

@@ -22,8 +22,19 @@ export default function AuditPage() {
       <PageHeader title="Audit log" description="Every change made through the API: who, where, what and how it ended." />
       <Card>
         <div className="flex flex-wrap gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
-          <Input placeholder="Procedure, e.g. users." aria-label="Filter by procedure" value={procedure} onChange={(e) => setProcedure(e.target.value)} className="max-w-xs" />
-          <Select aria-label="Filter by outcome" value={outcome} onChange={(e) => setOutcome(e.target.value as typeof outcome)} className="max-w-[10rem]">
+          <Input
+            placeholder="Procedure, e.g. users."
+            aria-label="Filter by procedure"
+            value={procedure}
+            onChange={(e) => setProcedure(e.target.value)}
+            className="max-w-xs"
+          />
+          <Select
+            aria-label="Filter by outcome"
+            value={outcome}
+            onChange={(e) => setOutcome(e.target.value as typeof outcome)}
+            className="max-w-[10rem]"
+          >
             <option value="">Any outcome</option>
             <option value="ok">Succeeded</option>
             <option value="error">Failed</option>
@@ -40,7 +51,9 @@ export default function AuditPage() {
                 <Cell>{e.actorLabel}</Cell>
                 <Cell className="font-mono text-xs">{e.procedure}</Cell>
                 <Cell className="font-mono text-xs text-zinc-500">{e.entityId ?? "—"}</Cell>
-                <Cell>{e.outcome === "ok" ? <Badge tone="green">ok</Badge> : <Badge tone="red">{e.errorCode ?? "error"}</Badge>}</Cell>
+                <Cell>
+                  {e.outcome === "ok" ? <Badge tone="green">ok</Badge> : <Badge tone="red">{e.errorCode ?? "error"}</Badge>}
+                </Cell>
               </tr>
             ))}
           </Table>

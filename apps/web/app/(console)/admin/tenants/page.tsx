@@ -19,7 +19,14 @@ export default function TenantsPage() {
   const list = useQuery(trpc.tenants.list.queryOptions({ query: query || undefined, limit: 100 }));
   const groups = useQuery(trpc.tenants.listGroups.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tenants.pathKey() });
-  const remove = useMutation(trpc.tenants.delete.mutationOptions({ onSuccess: () => (setDeleting(null), refresh()) }));
+  const remove = useMutation(
+    trpc.tenants.delete.mutationOptions({
+      onSuccess: () => {
+        setDeleting(null);
+        refresh();
+      },
+    }),
+  );
 
   return (
     <>
@@ -30,7 +37,14 @@ export default function TenantsPage() {
       />
       <Card>
         <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
-          <Input type="search" placeholder="Search tenants" aria-label="Search tenants" value={query} onChange={(e) => setQuery(e.target.value)} className="max-w-xs" />
+          <Input
+            type="search"
+            placeholder="Search tenants"
+            aria-label="Search tenants"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            className="max-w-xs"
+          />
         </div>
         {list.error && <Notice>{errorMessage(list.error)}</Notice>}
         {list.data?.items.length === 0 ? (
@@ -63,7 +77,10 @@ export default function TenantsPage() {
           key={editing.mode === "edit" ? editing.id : "new"}
           editing={editing}
           groups={groups.data ?? []}
-          onDone={() => (setEditing(null), refresh())}
+          onDone={() => {
+            setEditing(null);
+            refresh();
+          }}
           onCancel={() => setEditing(null)}
         />
       )}

@@ -21,7 +21,14 @@ export default function UsersPage() {
   const canManage = tenant ? tenant.permissions.includes("users:manage") : Boolean(me.data?.user.isPlatformAdmin);
   const list = useQuery(trpc.users.search.queryOptions({ query: query || undefined, limit: 100 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
-  const remove = useMutation(trpc.users.delete.mutationOptions({ onSuccess: () => (setDeleting(null), refresh()) }));
+  const remove = useMutation(
+    trpc.users.delete.mutationOptions({
+      onSuccess: () => {
+        setDeleting(null);
+        refresh();
+      },
+    }),
+  );
 
   return (
     <>
@@ -32,7 +39,14 @@ export default function UsersPage() {
       />
       <Card>
         <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
-          <Input type="search" placeholder="Search by name or email" aria-label="Search users" value={query} onChange={(e) => setQuery(e.target.value)} className="max-w-xs" />
+          <Input
+            type="search"
+            placeholder="Search by name or email"
+            aria-label="Search users"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            className="max-w-xs"
+          />
         </div>
         {list.error && <Notice>{errorMessage(list.error)}</Notice>}
         {list.data?.items.length === 0 ? (
@@ -90,11 +104,18 @@ export default function UsersPage() {
           user={editing === "new" ? null : editing}
           tenant={tenant}
           isPlatformAdmin={Boolean(me.data?.user.isPlatformAdmin)}
-          onDone={() => (setEditing(null), refresh())}
+          onDone={() => {
+            setEditing(null);
+            refresh();
+          }}
           onCancel={() => setEditing(null)}
         />
       )}
-      <Dialog open={deleting !== null} onClose={() => setDeleting(null)} title={tenant ? `Remove ${deleting?.email}?` : `Delete ${deleting?.email}?`}>
+      <Dialog
+        open={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={tenant ? `Remove ${deleting?.email}?` : `Delete ${deleting?.email}?`}
+      >
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           {tenant
             ? "They lose access to this tenant. An account that belongs to no other tenant is deleted."

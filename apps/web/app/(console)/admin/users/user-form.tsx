@@ -64,8 +64,20 @@ export function UserForm({
         <Field label="Email" error={fields.email}>
           {(p) => <Input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
         </Field>
-        <Field label={user ? "New password" : "Password"} error={fields.password} hint={user ? "Leave empty to keep the current one. At least 10 characters." : "At least 10 characters."}>
-          {(p) => <Input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+        <Field
+          label={user ? "New password" : "Password"}
+          error={fields.password}
+          hint={user ? "Leave empty to keep the current one. At least 10 characters." : "At least 10 characters."}
+        >
+          {(p) => (
+            <Input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
         {!user && tenant && (
           <fieldset>
@@ -82,7 +94,11 @@ export function UserForm({
                 </label>
               ))}
             </div>
-            {fields.profiles && <p className="mt-1 text-xs text-red-600" role="alert">{fields.profiles}</p>}
+            {fields.profiles && (
+              <p className="mt-1 text-xs text-red-600" role="alert">
+                {fields.profiles}
+              </p>
+            )}
           </fieldset>
         )}
         {!tenant && isPlatformAdmin && (
