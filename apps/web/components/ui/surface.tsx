@@ -61,3 +61,8 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/** The bar above a list: search and filters. */
+export function Toolbar({ children }: { children: ReactNode }) {
+  return <div className="flex flex-wrap gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">{children}</div>;
+}

@@ -3,7 +3,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
-import { Badge, Card, EmptyState, Notice, PageHeader } from "@/components/ui/surface";
+import { Badge, Card, EmptyState, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
@@ -21,7 +21,7 @@ export default function AuditPage() {
     <>
       <PageHeader title="Audit log" description="Every change made through the API: who, where, what and how it ended." />
       <Card>
-        <div className="flex flex-wrap gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
+        <Toolbar>
           <Input
             placeholder="Procedure, e.g. users."
             aria-label="Filter by procedure"
@@ -39,7 +39,7 @@ export default function AuditPage() {
             <option value="ok">Succeeded</option>
             <option value="error">Failed</option>
           </Select>
-        </div>
+        </Toolbar>
         {pages.error && <Notice>{errorMessage(pages.error)}</Notice>}
         {entries.length === 0 && !pages.isLoading ? (
           <EmptyState title="Nothing recorded yet" />

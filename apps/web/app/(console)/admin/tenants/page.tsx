@@ -2,9 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog, FormActions } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
-import { Badge, Card, EmptyState, Notice, PageHeader } from "@/components/ui/surface";
+import { Badge, Card, EmptyState, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
@@ -36,7 +37,7 @@ export default function TenantsPage() {
         actions={<Button onClick={() => setEditing({ mode: "create" })}>New tenant</Button>}
       />
       <Card>
-        <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
+        <Toolbar>
           <Input
             type="search"
             placeholder="Search tenants"
@@ -45,7 +46,7 @@ export default function TenantsPage() {
             onChange={(e) => setQuery(e.target.value)}
             className="max-w-xs"
           />
-        </div>
+        </Toolbar>
         {list.error && <Notice>{errorMessage(list.error)}</Notice>}
         {list.data?.items.length === 0 ? (
           <EmptyState title="No tenants yet">Create the first one to give a customer its space.</EmptyState>
@@ -84,20 +85,17 @@ export default function TenantsPage() {
           onCancel={() => setEditing(null)}
         />
       )}
-      <Dialog open={deleting !== null} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name}?`}>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Its members lose access and every module removes the tenant's resources. Its devices go back to the catalog.
-        </p>
-        {remove.error && <Notice>{errorMessage(remove.error)}</Notice>}
-        <div className="mt-5 flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setDeleting(null)}>
-            Cancel
-          </Button>
-          <Button variant="danger" disabled={remove.isPending} onClick={() => deleting && remove.mutate({ id: deleting.id })}>
-            Delete tenant
-          </Button>
-        </div>
-      </Dialog>
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.name}?`}
+        confirmLabel="Delete tenant"
+        pending={remove.isPending}
+        error={errorMessage(remove.error)}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onCancel={() => setDeleting(null)}
+      >
+        Its members lose access and every module removes the tenant's resources. Its devices go back to the catalog.
+      </ConfirmDialog>
     </>
   );
 }
@@ -147,14 +145,11 @@ function TenantForm({
             )}
           </Field>
         )}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={active.isPending}>
-            {editing.mode === "edit" ? "Save" : "Create tenant"}
-          </Button>
-        </div>
+        <FormActions
+          submitLabel={editing.mode === "edit" ? "Save" : "Create tenant"}
+          pending={active.isPending}
+          onCancel={onCancel}
+        />
       </form>
     </Dialog>
   );

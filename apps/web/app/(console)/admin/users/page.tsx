@@ -2,9 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Input } from "@/components/ui/field";
-import { Badge, Card, EmptyState, Notice, PageHeader } from "@/components/ui/surface";
+import { Badge, Card, EmptyState, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { type EditedUser, UserForm } from "./user-form";
@@ -38,7 +38,7 @@ export default function UsersPage() {
         actions={canManage && <Button onClick={() => setEditing("new")}>New user</Button>}
       />
       <Card>
-        <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
+        <Toolbar>
           <Input
             type="search"
             placeholder="Search by name or email"
@@ -47,7 +47,7 @@ export default function UsersPage() {
             onChange={(e) => setQuery(e.target.value)}
             className="max-w-xs"
           />
-        </div>
+        </Toolbar>
         {list.error && <Notice>{errorMessage(list.error)}</Notice>}
         {list.data?.items.length === 0 ? (
           <EmptyState title="No users found" />
@@ -111,26 +111,19 @@ export default function UsersPage() {
           onCancel={() => setEditing(null)}
         />
       )}
-      <Dialog
+      <ConfirmDialog
         open={deleting !== null}
-        onClose={() => setDeleting(null)}
-        title={tenant ? `Remove ${deleting?.email}?` : `Delete ${deleting?.email}?`}
+        title={`${tenant ? "Remove" : "Delete"} ${deleting?.email}?`}
+        confirmLabel={tenant ? "Remove" : "Delete"}
+        pending={remove.isPending}
+        error={errorMessage(remove.error)}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onCancel={() => setDeleting(null)}
       >
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {tenant
-            ? "They lose access to this tenant. An account that belongs to no other tenant is deleted."
-            : "The account, its sessions and its API keys are deleted."}
-        </p>
-        {remove.error && <Notice>{errorMessage(remove.error)}</Notice>}
-        <div className="mt-5 flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setDeleting(null)}>
-            Cancel
-          </Button>
-          <Button variant="danger" disabled={remove.isPending} onClick={() => deleting && remove.mutate({ id: deleting.id })}>
-            {tenant ? "Remove" : "Delete"}
-          </Button>
-        </div>
-      </Dialog>
+        {tenant
+          ? "They lose access to this tenant. An account that belongs to no other tenant is deleted."
+          : "The account, its sessions and its API keys are deleted."}
+      </ConfirmDialog>
     </>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/surface";
@@ -107,14 +107,7 @@ export function UserForm({
             Platform administrator
           </label>
         )}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={active.isPending}>
-            {user ? "Save" : "Create user"}
-          </Button>
-        </div>
+        <FormActions submitLabel={user ? "Save" : "Create user"} pending={active.isPending} onCancel={onCancel} />
       </form>
     </Dialog>
   );
