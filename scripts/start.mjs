@@ -2,6 +2,7 @@
 // web (http://localhost:3000), ingest and worker side by side until Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
 
@@ -18,19 +19,27 @@ step("npm", ["run", "db:setup"]);
 step("npm", ["run", "db:seed"]);
 step("npx", ["turbo", "run", "build"]);
 
-const apps = ["web", "ingest", "worker"].filter((a) => existsSync(`apps/${a}/package.json`));
-const children = apps.map((app) => {
-  const child = spawn("npm", ["run", "start", "-w", `apps/${app}`], { stdio: "inherit", env });
+// started directly, not through `npm run`, so that a signal reaches the process itself
+const require = createRequire(import.meta.url);
+const nextBin = require.resolve("next/dist/bin/next");
+const processes = [
+  { name: "web", cwd: "apps/web", args: [nextBin, "start", "-p", process.env.PORT ?? "3000"] },
+  { name: "worker", cwd: "apps/worker", args: ["--import", "tsx", "src/main.ts"] },
+  { name: "ingest", cwd: "apps/ingest", args: ["--import", "tsx", "src/main.ts"] },
+].filter((p) => existsSync(p.cwd));
+
+let stopping = false;
+const children = processes.map(({ name, cwd, args }) => {
+  const child = spawn(process.execPath, args, { cwd, stdio: "inherit", env });
   child.on("exit", (code, signal) => {
     if (!stopping) {
-      console.error(`${app} exited (${signal ?? code}); stopping the others`);
+      console.error(`${name} exited (${signal ?? code}); stopping the others`);
       stop(code ?? 1);
     }
   });
   return child;
 });
 
-let stopping = false;
 function stop(code = 0) {
   stopping = true;
   for (const c of children) c.kill("SIGTERM");
