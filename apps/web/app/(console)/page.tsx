@@ -47,9 +47,11 @@ export default function OverviewPage() {
                 <Link href="/admin/tenants">Create a tenant</Link>
               </li>
             )}
-            <li>
-              <Link href="/admin/users">Invite your team</Link>
-            </li>
+            {(tenant?.permissions.includes("users:manage") || me.data?.user.isPlatformAdmin) && (
+              <li>
+                <Link href="/admin/users">Invite your team</Link>
+              </li>
+            )}
             <li>
               <Link href="/account">Create an API key for a program</Link>
             </li>
