@@ -19,6 +19,7 @@ export interface Context {
   unsafeTenantId: string | null;
   /** Headers of the response, for the session cookie. */
   resHeaders: Headers;
+  /** Replaced for each call by the audit middleware. */
   audit: AuditFacts;
 }
 
@@ -41,7 +42,12 @@ function readCookie(header: string | null, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      return null; // a malformed cookie is no cookie
+    }
   }
   return null;
 }

@@ -13,7 +13,7 @@ import {
 import { type PlatformDb, type TenantDb, withPlatform, withTenant } from "@iot/db";
 import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
-import type { Context } from "./context";
+import type { AuditFacts, Context } from "./context";
 import { toTRPCError } from "./errors";
 
 // ---------------------------------------------------------------------------------
@@ -48,27 +48,37 @@ const mapErrors = t.middleware(async ({ path, next }) => {
   throw error;
 });
 
+/** The id of the entity a mutation touched: from its result, else from its input (capped). */
 function entityIdOf(input: unknown, data: unknown): string | null {
-  for (const source of [input, data]) {
+  for (const source of [data, input]) {
     if (typeof source !== "object" || source === null) continue;
     const record = source as Record<string, unknown>;
-    for (const key of ["id", "userId", "tenantId"]) if (typeof record[key] === "string") return record[key] as string;
+    for (const key of ["id", "userId", "tenantId"]) {
+      const value = record[key];
+      if (typeof value === "string" && value.length > 0) return value.slice(0, 64);
+    }
   }
   return null;
 }
 
-/** Every mutation is recorded, refused ones included, after it has run. */
-const auditMutations = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
-  if (type !== "mutation") return next();
-  const result = await next();
+/**
+ * Every mutation is recorded, refused ones included, after it has run. Each call gets
+ * its own facts object: calls batched in one HTTP request share a context, and one
+ * call's actor must never end up on another's entry.
+ */
+const auditMutations = t.middleware(async ({ type, path, getRawInput, next }) => {
+  const audit: AuditFacts = { principal: null, actorLabel: null, tenantId: null };
+  const result = await next({ ctx: { audit } });
+  if (type !== "mutation") return result;
   const input = await getRawInput().catch(() => null);
-  const { principal, tenantId, actorLabel } = ctx.audit;
+  const { principal, tenantId, actorLabel } = audit;
   await recordAudit({
     tenantId,
     actorUserId: principal?.userId ?? null,
     actorKeyId: principal?.apiKey?.id ?? null,
-    actorLabel:
-      actorLabel ?? (principal ? `${principal.email}${principal.apiKey ? ` (key ${principal.apiKey.name})` : ""}` : "anonymous"),
+    actorLabel: (
+      actorLabel ?? (principal ? `${principal.email}${principal.apiKey ? ` (key ${principal.apiKey.name})` : ""}` : "anonymous")
+    ).slice(0, 200),
     procedure: path,
     entityType: path.split(".")[0] ?? path,
     entityId: entityIdOf(input, result.ok ? result.data : null),

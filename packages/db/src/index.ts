@@ -1,4 +1,4 @@
 export { prisma, disconnect } from "./client";
-export { withTenant, withPlatform, actAsTenant, isUuid, type TenantDb, type PlatformDb } from "./scope";
+export { withTenant, withPlatform, actAsTenant, isUuid, type TenantDb, type PlatformDb, type AfterCommit } from "./scope";
 export { dbEnv } from "./env";
 export { Prisma } from "./generated/prisma/client";

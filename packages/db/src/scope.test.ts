@@ -66,6 +66,23 @@ describe("row-level security for the application role", () => {
     await withPlatform((db) => db.user.delete({ where: { id: user } }));
   });
 
+  it("a tenant scope can enrol only accounts created in its own transaction", async () => {
+    const existing = randomUUID();
+    await withPlatform((db) =>
+      db.user.createMany({ data: [{ id: existing, email: `${existing}@x.test`, name: "u", passwordHash: "x" }] }),
+    );
+    await expect(
+      withTenant(tenantA, (db) => db.membership.create({ data: { tenantId: tenantA, userId: existing, profiles: ["admin"] } })),
+    ).rejects.toThrow(/row-level security|42501/);
+    const fresh = randomUUID();
+    await withTenant(tenantA, async (db) => {
+      await db.user.createMany({ data: [{ id: fresh, email: `${fresh}@x.test`, name: "n", passwordHash: "x" }] });
+      await db.membership.create({ data: { tenantId: tenantA, userId: fresh, profiles: ["viewer"] } });
+    });
+    expect(await withTenant(tenantA, (db) => db.membership.count({ where: { userId: fresh } }))).toBe(1);
+    await withPlatform((db) => db.user.deleteMany({ where: { id: { in: [existing, fresh] } } }));
+  });
+
   it("every table with a tenant_id column has RLS enabled, forced and a policy with WITH CHECK", async () => {
     const owner = new pg.Client({ connectionString: dbEnv().DATABASE_OWNER_URL });
     await owner.connect();

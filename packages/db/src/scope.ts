@@ -4,8 +4,13 @@ import { prisma } from "./client";
 // A transaction client that row-level security scopes to one tenant, or to the platform.
 // The brands keep a platform-scoped client from being passed where a tenant one is
 // expected and the reverse, so the scope of every query is visible in its types.
-export type TenantDb = Prisma.TransactionClient & { readonly __scope: "tenant"; readonly tenantId: string };
-export type PlatformDb = Prisma.TransactionClient & { readonly __scope: "platform" };
+export type TenantDb = Prisma.TransactionClient & AfterCommit & { readonly __scope: "tenant"; readonly tenantId: string };
+export type PlatformDb = Prisma.TransactionClient & AfterCommit & { readonly __scope: "platform" };
+
+export interface AfterCommit {
+  /** Runs fn once the transaction has committed (never if it rolls back): domain events. */
+  afterCommit(fn: () => unknown): void;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,34 +26,77 @@ interface ScopeOptions {
 /** Runs fn in a transaction in which Postgres shows and accepts only tenantId's rows. */
 export async function withTenant<T>(tenantId: string, fn: (db: TenantDb) => Promise<T>, opts: ScopeOptions = {}): Promise<T> {
   if (!isUuid(tenantId)) throw new TypeError(`withTenant: not a tenant id: ${tenantId}`);
-  return prisma().$transaction(
+  return inScope(
     async (tx) => {
       await tx.$queryRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      return fn(scoped<TenantDb>(tx, { tenantId }));
     },
-    { timeout: opts.timeout ?? 15_000 },
+    (tx, afterCommit) => fn(scoped<TenantDb>(tx, { tenantId, afterCommit })),
+    opts,
   );
 }
 
 /** Runs fn in a transaction that reaches platform data (tenants, users, the catalog). */
 export async function withPlatform<T>(fn: (db: PlatformDb) => Promise<T>, opts: ScopeOptions = {}): Promise<T> {
-  return prisma().$transaction(
+  return inScope(
     async (tx) => {
       await tx.$queryRaw`SELECT set_config('app.platform', 'on', true)`;
-      return fn(scoped<PlatformDb>(tx, {}));
     },
-    { timeout: opts.timeout ?? 15_000 },
+    (tx, afterCommit) => fn(scoped<PlatformDb>(tx, { afterCommit })),
+    opts,
   );
 }
 
+async function inScope<T>(
+  setup: (tx: Prisma.TransactionClient) => Promise<void>,
+  fn: (tx: Prisma.TransactionClient, afterCommit: AfterCommit["afterCommit"]) => Promise<T>,
+  opts: ScopeOptions,
+): Promise<T> {
+  const pending: (() => unknown)[] = [];
+  const result = await prisma().$transaction(
+    async (tx) => {
+      await setup(tx);
+      return fn(tx, (f) => pending.push(f));
+    },
+    { timeout: opts.timeout ?? 15_000 },
+  );
+  for (const f of pending) {
+    try {
+      await f();
+    } catch (error) {
+      console.error("after-commit callback failed:", error);
+    }
+  }
+  return result;
+}
+
 /**
- * Inside a platform transaction, also takes on a tenant's scope: used when a tenant is
- * created or deleted, so the modules set up its rows in the same transaction.
+ * Inside a platform transaction, runs fn in one tenant's scope only (platform access
+ * off, so a module hook cannot touch other tenants' rows by mistake), in the same
+ * transaction: tenant creation and deletion use it so every module's set-up commits or
+ * rolls back with the tenant. `platformAccess` turns platform access back on for a step.
  */
-export async function actAsTenant(db: PlatformDb, tenantId: string): Promise<TenantDb> {
+export async function actAsTenant<T>(
+  db: PlatformDb,
+  tenantId: string,
+  fn: (tenantDb: TenantDb, platformAccess: <R>(step: (db: PlatformDb) => Promise<R>) => Promise<R>) => Promise<T>,
+): Promise<T> {
   if (!isUuid(tenantId)) throw new TypeError(`actAsTenant: not a tenant id: ${tenantId}`);
+  const setPlatform = (on: boolean) => db.$queryRaw`SELECT set_config('app.platform', ${on ? "on" : "off"}, true)`;
   await db.$queryRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-  return scoped<TenantDb>(db, { tenantId });
+  await setPlatform(false);
+  try {
+    return await fn(scoped<TenantDb>(db, { tenantId, afterCommit: db.afterCommit }), async (step) => {
+      await setPlatform(true);
+      try {
+        return await step(db);
+      } finally {
+        await setPlatform(false);
+      }
+    });
+  } finally {
+    await setPlatform(true);
+    await db.$queryRaw`SELECT set_config('app.tenant_id', '', true)`;
+  }
 }
 
 // The brands exist only in types; this is the one place a transaction client gets one.

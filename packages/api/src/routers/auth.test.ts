@@ -1,7 +1,7 @@
 import { hashToken } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { describe, expect, it } from "vitest";
-import { createInnerContext } from "../context";
+import { createContextFromRequest, createInnerContext } from "../context";
 import { createCaller } from "../root";
 import { PASSWORD, callerFor, expectCode, signedInMember, signedInPlatformAdmin, newTenant } from "../testkit";
 
@@ -44,6 +44,22 @@ describe("auth", () => {
     expect(locked.message).toMatch(/try again in \d+ s/);
   });
 
+  it("parallel guesses cannot get past the limit: at most 5 are checked, the rest are refused", async () => {
+    const admin = await signedInPlatformAdmin();
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => callerFor(null).auth.login({ email: admin.user.email, password: `guess-${i}` })),
+    );
+    const codes = results.map((r) => (r.status === "rejected" ? (r.reason as { code: string }).code : "OK"));
+    expect(codes.filter((c) => c === "UNAUTHORIZED").length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === "TOO_MANY_REQUESTS").length).toBeGreaterThanOrEqual(7);
+    expect(codes).not.toContain("OK");
+  });
+
+  it("a malformed session cookie is treated as no cookie", async () => {
+    const req = new Request("http://x/api/trpc", { headers: { cookie: "iot_session=%E0%A4; other=1" } });
+    expect(createContextFromRequest(req, new Headers()).token).toBeNull();
+  });
+
   it("logout revokes the token and clears the cookie", async () => {
     const admin = await signedInPlatformAdmin();
     const resHeaders = new Headers();
@@ -77,11 +93,24 @@ describe("auth", () => {
     expect(me.currentTenant?.permissions).not.toContain("devices:write");
   });
 
-  it("a new password ends the user's sessions", async () => {
+  it("a password set by an admin ends the user's sessions and API keys", async () => {
     const admin = await signedInPlatformAdmin();
     const tenant = await newTenant(admin);
     const member = await signedInMember(admin, tenant.id, ["viewer"]);
+    const key = await member.as(null).auth.createApiKey({ name: "mine" });
     await admin.as(tenant.id).users.update({ id: member.user.id, password: "a brand new password" });
     await expectCode(member.as().auth.me(), "UNAUTHORIZED");
+    await expectCode(callerFor(key.token).auth.me(), "UNAUTHORIZED");
+  });
+
+  it("an account that joins a second tenant loses the credentials it had", async () => {
+    const admin = await signedInPlatformAdmin();
+    const a = await newTenant(admin);
+    const b = await newTenant(admin);
+    const member = await signedInMember(admin, a.id, ["viewer"]);
+    const key = await member.as(null).auth.createApiKey({ name: "made while in A only" });
+    await admin.as().users.addProfile({ userId: member.user.id, tenantId: b.id, profile: "viewer" });
+    await expectCode(member.as().auth.me(), "UNAUTHORIZED");
+    await expectCode(callerFor(key.token).auth.me(), "UNAUTHORIZED");
   });
 });

@@ -7,12 +7,14 @@ import { expectCode, newTenant, signedInMember, signedInPlatformAdmin } from "..
 // A module as later issues will write them: it keeps a resource per tenant. This one
 // records the calls it gets, and refuses tenants named "refused-*" to prove the
 // creation is one transaction.
-const calls: { hook: string; tenant: string; group: string; sawSettings: boolean }[] = [];
+const calls: { hook: string; tenant: string; group: string; sawSettings: boolean; visibleSettings?: number }[] = [];
 registerTenantModule({
   name: "test-recorder",
   async onTenantCreate({ tenant, group, db }: TenantHookContext) {
     const settings = await db.tenantSettings.findUnique({ where: { tenantId: tenant.id } });
-    calls.push({ hook: "create", tenant: tenant.name, group: group.name, sawSettings: settings !== null });
+    // the hook's scope is its tenant only: other tenants' settings rows are not visible
+    const visibleSettings = await db.tenantSettings.count();
+    calls.push({ hook: "create", tenant: tenant.name, group: group.name, sawSettings: settings !== null, visibleSettings });
     if (tenant.name.startsWith("refused-")) throw new Error("module refused the tenant");
   },
   async onTenantDelete({ tenant, group }: TenantHookContext) {
@@ -24,7 +26,13 @@ describe("tenants", () => {
   it("create runs every module's onTenantCreate for the group, in the same transaction", async () => {
     const admin = await signedInPlatformAdmin();
     const tenant = await admin.as().tenants.create({ name: `fleet-${randomUUID().slice(0, 6)}`, group: "asset_tracking" });
-    expect(calls).toContainEqual({ hook: "create", tenant: tenant.name, group: "asset_tracking", sawSettings: true });
+    expect(calls).toContainEqual({
+      hook: "create",
+      tenant: tenant.name,
+      group: "asset_tracking",
+      sawSettings: true,
+      visibleSettings: 1,
+    });
     const settings = await withTenant(tenant.id, (db) => db.tenantSettings.findUnique({ where: { tenantId: tenant.id } }));
     expect(settings).toMatchObject({ assetHistory: true, locale: "en" });
   });

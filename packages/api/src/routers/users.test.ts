@@ -59,7 +59,9 @@ describe("users and profiles", () => {
     await expectCode(adminOfA.as().users.update({ id: member.user.id, password: "hijacked password" }), "FORBIDDEN");
     const removal = await adminOfA.as().users.delete({ id: member.user.id });
     expect(removal.deleted).toBe("membership");
-    const me = await member.as(null).auth.me();
+    // joining B ended the sessions it had: the member signs in again
+    const { token } = await callerFor(null).auth.login({ email: member.user.email, password: PASSWORD });
+    const me = await callerFor(token).auth.me();
     expect(me.tenants.map((t) => t.id)).toEqual([b.id]);
   });
 

@@ -24,6 +24,8 @@ export async function recordAudit(entry: AuditRecord): Promise<void> {
   else await withPlatform(write);
 }
 
+const ZAuditDate = z.date().min(new Date("2000-01-01"), "too far back").max(new Date("9999-12-31"), "too far ahead");
+
 export const ZSearchAuditSchema = z.object({
   /** Platform scope only: one tenant's entries; "platform" for those outside any tenant. */
   tenantId: z.union([z.string().uuid(), z.literal("platform")]).optional(),
@@ -32,11 +34,14 @@ export const ZSearchAuditSchema = z.object({
   entityType: z.string().max(60).optional(),
   entityId: z.string().max(120).optional(),
   outcome: z.enum(["ok", "error"]).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: ZAuditDate.optional(),
+  to: ZAuditDate.optional(),
   limit: z.number().int().min(1).max(500).default(50),
   /** The id of the last entry of the previous page. */
-  cursor: z.string().regex(/^\d+$/, "must be an entry id").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, "must be an entry id")
+    .optional(),
 });
 
 /** Newest first. A tenant scope sees its tenant's entries only (row-level security). */

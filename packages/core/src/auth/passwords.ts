@@ -27,5 +27,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A hash no password matches, verified against unknown emails so timing does not tell. */
-export const DECOY_HASH = `scrypt$1024$8$1$${Buffer.alloc(16).toString("base64")}$${Buffer.alloc(KEY_LENGTH).toString("base64")}`;
+let decoy: Promise<string> | undefined;
+/**
+ * A hash of a random secret at the current cost, verified for unknown emails so that
+ * the time a login takes does not tell whether the account exists.
+ */
+export function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(32).toString("base64"));
+  return decoy;
+}

@@ -1,8 +1,8 @@
 import { type PlatformDb, withPlatform } from "@iot/db";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { DECOY_HASH, verifyPassword } from "./passwords";
-import { assertNotThrottled, clearLoginFailures, recordLoginFailure } from "./throttle";
+import { decoyHash, verifyPassword } from "./passwords";
+import { clearLoginAttempts, countLoginAttempt } from "./throttle";
 import { hashToken, newToken } from "./tokens";
 
 export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS ?? 24 * 7) * 3_600_000;
@@ -22,19 +22,17 @@ export type TPublicUser = { id: string; email: string; name: string; isPlatformA
  */
 export async function login(input: z.infer<typeof ZLoginSchema>, now = new Date()) {
   const key = `email:${input.email}`;
-  const user = await withPlatform(async (db) => {
-    await assertNotThrottled(db, key, now);
-    return db.user.findUnique({ where: { email: input.email }, select: { ...publicUserSelect, passwordHash: true } });
-  });
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
-  if (!user || !ok) {
-    await withPlatform((db) => recordLoginFailure(db, key, now));
-    throw AppError.unauthorized("wrong email or password");
-  }
+  // the attempt is counted (and refused past the limit) before the password is checked
+  await withPlatform((db) => countLoginAttempt(db, key, now));
+  const user = await withPlatform((db) =>
+    db.user.findUnique({ where: { email: input.email }, select: { ...publicUserSelect, passwordHash: true } }),
+  );
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
+  if (!user || !ok) throw AppError.unauthorized("wrong email or password");
   const token = newToken("session");
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await withPlatform(async (db) => {
-    await clearLoginFailures(db, key);
+    await clearLoginAttempts(db, key);
     await db.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
   });
   const { passwordHash: _, ...publicUser } = user;
@@ -47,9 +45,15 @@ export async function logout(db: PlatformDb, sessionId: string): Promise<void> {
 }
 
 /**
- * A new password ends every session of the user. Sessions are platform data, so this
- * runs in its own platform transaction, whichever scope changed the password.
+ * Ends every session and revokes every API key of a user: when someone else sets their
+ * password, or when their account becomes shared with another tenant (whose admins must
+ * not inherit credentials made before). Credentials are platform data, so this runs in
+ * its own platform transaction; callers queue it after their commit.
  */
-export async function endSessionsOf(userId: string): Promise<void> {
-  await withPlatform((db) => db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } }));
+export async function endCredentialsOf(userId: string): Promise<void> {
+  const now = new Date();
+  await withPlatform(async (db) => {
+    await db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+    await db.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+  });
 }

@@ -1,32 +1,37 @@
-import type { PlatformDb } from "@iot/db";
+import { type PlatformDb, Prisma } from "@iot/db";
 import { AppError } from "../errors";
 
-// Failed logins are counted per email in Postgres, so every web replica sees the same
-// count. MAX_FAILURES within WINDOW lock the email for LOCK; a success clears the count.
+// Login attempts are counted per email in Postgres, so every web replica sees the same
+// count. Each attempt is counted *before* the password is checked, in one atomic
+// statement, so parallel guesses cannot slip past the limit: past MAX_FAILURES within
+// WINDOW the email is locked for LOCK. A successful login clears the count.
 const MAX_FAILURES = Number(process.env.LOGIN_MAX_FAILURES ?? 5);
-const WINDOW_MS = 15 * 60_000;
-const LOCK_MS = Number(process.env.LOGIN_LOCK_SECONDS ?? 15 * 60) * 1000;
+const WINDOW_SECONDS = 15 * 60;
+const LOCK_SECONDS = Number(process.env.LOGIN_LOCK_SECONDS ?? 15 * 60);
 
-export async function assertNotThrottled(db: PlatformDb, key: string, now = new Date()): Promise<void> {
-  const row = await db.loginThrottle.findUnique({ where: { key } });
-  if (row?.lockedUntil && row.lockedUntil > now) {
-    const retryAfterSeconds = Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
+export async function countLoginAttempt(db: PlatformDb, key: string, now = new Date()): Promise<void> {
+  // a new window starts when the last one is over or its lock has expired
+  const fresh = Prisma.sql`(login_throttle.window_start < ${now}::timestamptz - make_interval(secs => ${WINDOW_SECONDS})
+    OR coalesce(login_throttle.locked_until <= ${now}, false))`;
+  const rows = await db.$queryRaw<{ failures: number; locked_until: Date | null }[]>`
+    INSERT INTO login_throttle (key, failures, window_start, locked_until)
+    VALUES (${key}, 1, ${now}, NULL)
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN ${fresh} THEN 1 ELSE login_throttle.failures + 1 END,
+      window_start = CASE WHEN ${fresh} THEN ${now} ELSE login_throttle.window_start END,
+      locked_until = CASE
+        WHEN ${fresh} THEN NULL
+        WHEN login_throttle.failures + 1 >= ${MAX_FAILURES} AND login_throttle.locked_until IS NULL
+          THEN ${now}::timestamptz + make_interval(secs => ${LOCK_SECONDS})
+        ELSE login_throttle.locked_until END
+    RETURNING failures, locked_until`;
+  const row = rows[0];
+  if (row && row.failures > MAX_FAILURES && row.locked_until && row.locked_until > now) {
+    const retryAfterSeconds = Math.ceil((row.locked_until.getTime() - now.getTime()) / 1000);
     throw new AppError("TOO_MANY_REQUESTS", `too many failed logins; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
 
-export async function recordLoginFailure(db: PlatformDb, key: string, now = new Date()): Promise<void> {
-  const row = await db.loginThrottle.findUnique({ where: { key } });
-  const fresh = !row || now.getTime() - row.windowStart.getTime() > WINDOW_MS;
-  const failures = fresh ? 1 : row.failures + 1;
-  const data = {
-    failures,
-    windowStart: fresh ? now : row.windowStart,
-    lockedUntil: failures >= MAX_FAILURES ? new Date(now.getTime() + LOCK_MS) : null,
-  };
-  await db.loginThrottle.upsert({ where: { key }, create: { key, ...data }, update: data });
-}
-
-export async function clearLoginFailures(db: PlatformDb, key: string): Promise<void> {
+export async function clearLoginAttempts(db: PlatformDb, key: string): Promise<void> {
   await db.loginThrottle.deleteMany({ where: { key } });
 }

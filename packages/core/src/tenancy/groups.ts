@@ -19,9 +19,10 @@ export interface TenantGroup {
 export interface TenantHookContext {
   tenant: { id: string; name: string; group: string };
   group: TenantGroup;
-  /** Scoped to the tenant, inside the platform transaction that creates or deletes it. */
+  /** Scoped to the tenant only, inside the transaction that creates or deletes it. */
   db: TenantDb;
-  platformDb: PlatformDb;
+  /** Runs a step with platform access (shared data such as the group's asset models). */
+  platformAccess: <R>(step: (db: PlatformDb) => Promise<R>) => Promise<R>;
 }
 
 /** A module that keeps resources per tenant hooks into tenant creation and deletion. */

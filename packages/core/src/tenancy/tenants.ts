@@ -15,10 +15,9 @@ export async function createTenant(db: PlatformDb, input: { name: string; group:
   const tenant = await db.tenant
     .create({ data: { name: input.name, group: group.name }, select: tenantSelect })
     .catch((e) => conflictOnUnique(e, `a tenant named "${input.name}" already exists`));
-  const tenantDb = await actAsTenant(db, tenant.id);
-  for (const module of tenantModules()) {
-    await module.onTenantCreate?.({ tenant, group, db: tenantDb, platformDb: db });
-  }
+  await actAsTenant(db, tenant.id, async (tenantDb, platformAccess) => {
+    for (const module of tenantModules()) await module.onTenantCreate?.({ tenant, group, db: tenantDb, platformAccess });
+  });
   return tenant;
 }
 
@@ -39,10 +38,10 @@ export async function updateTenant(db: PlatformDb, input: { id: string; name?: s
 export async function deleteTenant(db: PlatformDb, id: string): Promise<TTenant> {
   const tenant = await getTenant(db, id);
   const group = getTenantGroup(tenant.group);
-  const tenantDb = await actAsTenant(db, tenant.id);
-  for (const module of tenantModules().reverse()) {
-    await module.onTenantDelete?.({ tenant, group, db: tenantDb, platformDb: db });
-  }
+  await actAsTenant(db, tenant.id, async (tenantDb, platformAccess) => {
+    for (const module of tenantModules().reverse())
+      await module.onTenantDelete?.({ tenant, group, db: tenantDb, platformAccess });
+  });
   await db.tenant.delete({ where: { id } });
   return tenant;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { hashPassword } from "../auth/passwords";
-import { endSessionsOf } from "../auth/sessions";
+import { endCredentialsOf } from "../auth/sessions";
 import { AppError, conflictOnUnique } from "../errors";
 import { getTenantGroup } from "../tenancy/groups";
 import type { UserScope } from "./scope";
@@ -178,7 +178,7 @@ export async function updateUser(scope: UserScope, input: z.infer<typeof ZUpdate
       "this user also belongs to other tenants or is a platform admin: only a platform admin can change them",
     );
   }
-  if (input.password !== undefined) await endSessionsOf(input.id);
+  if (input.password !== undefined) scope.db.afterCommit(() => endCredentialsOf(input.id));
   return getUser(scope, input.id);
 }
 
@@ -209,6 +209,10 @@ export async function addProfile(scope: UserScope, input: z.infer<typeof ZProfil
   });
   if (!membership) {
     await scope.db.membership.create({ data: { tenantId: tenant.id, userId: input.userId, profiles: [input.profile] } });
+    // an account that joins a second tenant may have been made by the first one's admins:
+    // whatever credentials it had are ended, so they do not carry over
+    const elsewhere = await scope.db.membership.count({ where: { userId: input.userId, tenantId: { not: tenant.id } } });
+    if (elsewhere > 0) scope.db.afterCommit(() => endCredentialsOf(input.userId));
   } else if (!membership.profiles.includes(input.profile)) {
     await scope.db.membership.update({
       where: { tenantId_userId: { tenantId: tenant.id, userId: input.userId } },
