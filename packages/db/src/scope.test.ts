@@ -101,3 +101,25 @@ describe("row-level security for the application role", () => {
     }
   });
 });
+
+describe("scoped transaction clients", () => {
+  it("keep their tenant and after-commit queue to themselves, even when transactions run at once", async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const first = withTenant(a, async (db) => {
+      await gate;
+      seen.push(db.tenantId);
+    });
+    await withTenant(b, async (db) => {
+      seen.push(db.tenantId);
+    });
+    const platformSeesTenant = await withPlatform(async (db) => "tenantId" in db);
+    release();
+    await first;
+    expect(seen).toEqual([b, a]);
+    expect(platformSeesTenant).toBe(false);
+  });
+});

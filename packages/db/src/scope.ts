@@ -30,7 +30,7 @@ export async function withTenant<T>(tenantId: string, fn: (db: TenantDb) => Prom
     async (tx) => {
       await tx.$queryRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
     },
-    (tx, afterCommit) => fn(scoped<TenantDb>(tx, { tenantId, afterCommit })),
+    (tx, afterCommit) => fn(scoped<TenantDb>(tx, { tenantId, afterCommit, __scope: "tenant" })),
     opts,
   );
 }
@@ -41,7 +41,7 @@ export async function withPlatform<T>(fn: (db: PlatformDb) => Promise<T>, opts: 
     async (tx) => {
       await tx.$queryRaw`SELECT set_config('app.platform', 'on', true)`;
     },
-    (tx, afterCommit) => fn(scoped<PlatformDb>(tx, { afterCommit })),
+    (tx, afterCommit) => fn(scoped<PlatformDb>(tx, { afterCommit, __scope: "platform" })),
     opts,
   );
 }
@@ -85,7 +85,7 @@ export async function actAsTenant<T>(
   await db.$queryRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
   await setPlatform(false);
   try {
-    return await fn(scoped<TenantDb>(db, { tenantId, afterCommit: db.afterCommit }), async (step) => {
+    return await fn(scoped<TenantDb>(db, { tenantId, afterCommit: db.afterCommit, __scope: "tenant" }), async (step) => {
       await setPlatform(true);
       try {
         return await step(db);
@@ -100,6 +100,18 @@ export async function actAsTenant<T>(
 }
 
 // The brands exist only in types; this is the one place a transaction client gets one.
-function scoped<T extends TenantDb | PlatformDb>(tx: Prisma.TransactionClient, extra: object): T {
-  return Object.assign(tx, extra) as unknown as T;
+// Prisma's transaction clients share one underlying object, so the scope's own fields
+// (tenantId, afterCommit) live on a wrapper, never on the client itself: assigned there,
+// they would leak into concurrent transactions.
+function scoped<T extends TenantDb | PlatformDb>(tx: Prisma.TransactionClient, extra: Record<string, unknown>): T {
+  return new Proxy(tx, {
+    get(target, prop, _receiver) {
+      if (typeof prop === "string" && Object.hasOwn(extra, prop)) return extra[prop];
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+    has(target, prop) {
+      return (typeof prop === "string" && Object.hasOwn(extra, prop)) || Reflect.has(target, prop);
+    },
+  }) as unknown as T;
 }
