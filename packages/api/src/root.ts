@@ -1,5 +1,9 @@
+import { assetGroupsRouter } from "./routers/asset-groups";
+import { assetsRouter } from "./routers/assets";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { devicesRouter } from "./routers/devices";
+import { modelsRouter } from "./routers/models";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createRouter } from "./trpc";
@@ -9,6 +13,10 @@ export const appRouter = createRouter({
   audit: auditRouter,
   tenants: tenantsRouter,
   users: usersRouter,
+  models: modelsRouter,
+  devices: devicesRouter,
+  assets: assetsRouter,
+  assetGroups: assetGroupsRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

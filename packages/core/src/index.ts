@@ -2,6 +2,7 @@
 // and modules.
 import "./tenancy/builtin-groups";
 import "./tenancy/settings-module";
+import "./twins/tenant-module";
 
 export * from "./errors";
 export * from "./auth/permissions";
@@ -18,3 +19,16 @@ export * from "./users/users";
 export * from "./audit/audit";
 export * from "./auth/purge";
 export * from "./jobs/definitions";
+export * from "./events/bus";
+export * from "./twins/measure-types";
+export * from "./twins/metadata";
+export * from "./twins/models";
+export * from "./twins/filter";
+export * from "./twins/search";
+export * from "./twins/device-rows";
+export * from "./twins/devices";
+export * from "./twins/assets";
+export * from "./twins/links";
+export * from "./twins/history";
+export * from "./twins/groups";
+export * from "./twins/csv-import";

@@ -1,5 +1,6 @@
 import type { PlatformDb, TenantDb } from "@iot/db";
 import { BASE_PROFILES, type TenantPermission } from "../auth/permissions";
+import type { TAssetModelInput } from "../twins/models";
 import { AppError } from "../errors";
 
 // Tenant groups are registered in code: each names the profiles of its tenants and may
@@ -12,6 +13,10 @@ export interface TenantGroup {
   description: string;
   /** admin, editor and viewer are always there; a group may add its own or narrow them. */
   profiles: Record<string, readonly TenantPermission[]>;
+  /** Asset models of the group, written when its first tenant is created (kept if already there). */
+  assetModels?: Omit<TAssetModelInput, "tenantGroup">[];
+  /** Assets every new tenant of the group starts with. */
+  defaultAssets?: { model: string; reference: string; metadata?: Record<string, unknown> }[];
   /** Default settings of new tenants of the group. */
   settings?: { assetHistory?: boolean; locale?: string; timezone?: string; retentionDays?: number | null };
 }

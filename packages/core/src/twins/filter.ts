@@ -1,0 +1,169 @@
+import { Prisma } from "@iot/db";
+import { z } from "zod";
+
+// One filter language for twins (assets and devices): by model, reference, metadata
+// field comparisons, last-seen time, free text, combined with and / or / not. The
+// rules engine's conditions reuse it for their twin fields. Compiled to parameterised
+// SQL: field names and values are always bound, never spliced.
+
+const ZField = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, "must be a metadata field name");
+const ZScalar = z.union([z.string().max(1024), z.number().refine(Number.isFinite, "must be finite"), z.boolean()]);
+
+const ZMetadataCondition = z.discriminatedUnion("op", [
+  z.object({ field: ZField, op: z.enum(["eq", "ne"]), value: z.union([ZScalar, z.null()]) }),
+  z.object({
+    field: ZField,
+    op: z.enum(["gt", "gte", "lt", "lte"]),
+    value: z.union([z.number().refine(Number.isFinite), z.string().max(64)]),
+  }),
+  z.object({ field: ZField, op: z.literal("in"), value: z.array(ZScalar).min(1).max(100) }),
+  z.object({ field: ZField, op: z.literal("exists"), value: z.boolean().default(true) }),
+  z.object({ field: ZField, op: z.literal("contains"), value: z.string().min(1).max(256) }),
+]);
+
+const ZLeaf = z.union([
+  z.object({ model: z.union([z.string().min(1).max(64), z.array(z.string().min(1).max(64)).min(1).max(100)]) }).strict(),
+  z
+    .object({
+      reference: z
+        .object({
+          eq: z.string().max(256).optional(),
+          prefix: z.string().max(256).optional(),
+          contains: z.string().min(1).max(256).optional(),
+        })
+        .strict()
+        .refine((r) => Object.keys(r).length === 1, "give exactly one of eq, prefix, contains"),
+    })
+    .strict(),
+  z.object({ metadata: ZMetadataCondition }).strict(),
+  z
+    .object({
+      lastSeen: z
+        .object({
+          after: z.coerce.date().optional(),
+          before: z.coerce.date().optional(),
+          withinSeconds: z
+            .number()
+            .int()
+            .positive()
+            .max(10 * 365 * 86_400)
+            .optional(),
+          never: z.boolean().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ text: z.string().trim().min(1).max(256) }).strict(),
+]);
+
+export type TTwinFilter = z.infer<typeof ZLeaf> | { and: TTwinFilter[] } | { or: TTwinFilter[] } | { not: TTwinFilter };
+
+export const ZTwinFilterSchema: z.ZodType<TTwinFilter> = z.lazy(() =>
+  z.union([
+    ZLeaf,
+    z.object({ and: z.array(ZTwinFilterSchema).min(1).max(50) }).strict(),
+    z.object({ or: z.array(ZTwinFilterSchema).min(1).max(50) }).strict(),
+    z.object({ not: ZTwinFilterSchema }).strict(),
+  ]),
+);
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const jsonb = (v: unknown) => Prisma.sql`${JSON.stringify(v)}::jsonb`;
+
+/** The SQL condition for a filter over a twin table with model, reference, metadata, last_seen_at. */
+export function compileTwinFilter(filter: TTwinFilter, now = new Date(), depth = 0): Prisma.Sql {
+  if (depth > 20) throw new Error("filter nested too deeply");
+  if ("and" in filter)
+    return Prisma.sql`(${Prisma.join(
+      filter.and.map((f) => compileTwinFilter(f, now, depth + 1)),
+      " AND ",
+    )})`;
+  if ("or" in filter)
+    return Prisma.sql`(${Prisma.join(
+      filter.or.map((f) => compileTwinFilter(f, now, depth + 1)),
+      " OR ",
+    )})`;
+  if ("not" in filter) return Prisma.sql`NOT (${compileTwinFilter(filter.not, now, depth + 1)})`;
+  if ("model" in filter) {
+    const models = Array.isArray(filter.model) ? filter.model : [filter.model];
+    return Prisma.sql`model = ANY(${models}::text[])`;
+  }
+  if ("reference" in filter) {
+    const r = filter.reference;
+    if (r.eq !== undefined) return Prisma.sql`reference = ${r.eq}`;
+    if (r.prefix !== undefined) return Prisma.sql`reference LIKE ${`${likeEscape(r.prefix)}%`}`;
+    return Prisma.sql`reference ILIKE ${`%${likeEscape(r.contains ?? "")}%`}`;
+  }
+  if ("text" in filter) {
+    const pattern = `%${likeEscape(filter.text)}%`;
+    return Prisma.sql`(reference ILIKE ${pattern} OR model ILIKE ${pattern} OR metadata::text ILIKE ${pattern})`;
+  }
+  if ("lastSeen" in filter) {
+    const l = filter.lastSeen;
+    const parts: Prisma.Sql[] = [];
+    if (l.never) parts.push(Prisma.sql`last_seen_at IS NULL`);
+    if (l.after) parts.push(Prisma.sql`last_seen_at >= ${l.after}`);
+    if (l.before) parts.push(Prisma.sql`last_seen_at < ${l.before}`);
+    if (l.withinSeconds) parts.push(Prisma.sql`last_seen_at >= ${new Date(now.getTime() - l.withinSeconds * 1000)}`);
+    return parts.length ? Prisma.sql`(${Prisma.join(parts, " AND ")})` : Prisma.sql`TRUE`;
+  }
+  const m = filter.metadata;
+  const value = Prisma.sql`(metadata -> ${m.field})`;
+  switch (m.op) {
+    case "eq":
+      return m.value === null
+        ? Prisma.sql`NOT (metadata ? ${m.field})`
+        : Prisma.sql`metadata @> ${jsonb({ [m.field]: m.value })}`;
+    case "ne":
+      return m.value === null
+        ? Prisma.sql`(metadata ? ${m.field})`
+        : Prisma.sql`NOT (metadata @> ${jsonb({ [m.field]: m.value })})`;
+    case "in":
+      return Prisma.sql`(${Prisma.join(
+        m.value.map((v) => Prisma.sql`metadata @> ${jsonb({ [m.field]: v })}`),
+        " OR ",
+      )})`;
+    case "exists":
+      return m.value ? Prisma.sql`(metadata ? ${m.field})` : Prisma.sql`NOT (metadata ? ${m.field})`;
+    case "contains":
+      return Prisma.sql`(metadata ->> ${m.field}) ILIKE ${`%${likeEscape(m.value)}%`}`;
+    default: {
+      const op = Prisma.raw({ gt: ">", gte: ">=", lt: "<", lte: "<=" }[m.op]);
+      // numbers compare as numbers (a field holding text never matches), text as text
+      return typeof m.value === "number"
+        ? Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (metadata ->> ${m.field})::numeric END) ${op} ${m.value}`
+        : Prisma.sql`(CASE WHEN jsonb_typeof(${value}) = 'string' THEN metadata ->> ${m.field} END) ${op} ${m.value}`;
+    }
+  }
+}
+
+export const TWIN_SORT_FIELDS = ["reference", "model", "lastSeenAt", "createdAt"] as const;
+
+export const ZTwinSortSchema = z
+  .object({ field: z.enum(TWIN_SORT_FIELDS).default("reference"), order: z.enum(["asc", "desc"]).default("asc") })
+  .default({ field: "reference", order: "asc" });
+
+/** Sort expressions that are never NULL, so (expr, id) row comparisons page correctly. */
+export const SORT_SQL: Record<(typeof TWIN_SORT_FIELDS)[number], { expr: Prisma.Sql; type: Prisma.Sql }> = {
+  reference: { expr: Prisma.sql`reference`, type: Prisma.sql`text` },
+  model: { expr: Prisma.sql`model`, type: Prisma.sql`text` },
+  lastSeenAt: { expr: Prisma.sql`coalesce(last_seen_at, '-infinity'::timestamptz)`, type: Prisma.sql`timestamptz` },
+  createdAt: { expr: Prisma.sql`created_at`, type: Prisma.sql`timestamptz` },
+};
+
+/** An opaque cursor: the last row's sort value (as Postgres text) and id. */
+export function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { sortValue: string; id: string } | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [sortValue, id] = parsed as unknown[];
+    if (typeof sortValue !== "string" || typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return { sortValue, id };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+import { Prisma, type PlatformDb, type TenantDb } from "@iot/db";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { SORT_SQL, ZTwinFilterSchema, ZTwinSortSchema, compileTwinFilter, decodeCursor, encodeCursor } from "./filter";
+
+// Keyset-paginated search over a twin table. The sort expression and id form the cursor,
+// so a page costs the same at row 100 as at row 100,000; indexes on (tenant_id, sort
+// expression, id) serve the common sorts.
+
+export const ZTwinSearchSchema = z.object({
+  filter: ZTwinFilterSchema.optional(),
+  sort: ZTwinSortSchema,
+  limit: z.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(600).optional(),
+  /** Also count every match (one more query). */
+  withTotal: z.boolean().default(false),
+});
+export type TTwinSearch = z.infer<typeof ZTwinSearchSchema>;
+
+export async function searchTwinTable<Row extends { id: string; sort_value: string }>(
+  db: TenantDb | PlatformDb,
+  table: "assets" | "devices",
+  columns: Prisma.Sql,
+  input: TTwinSearch,
+  scopeWhere: Prisma.Sql = Prisma.sql`TRUE`,
+): Promise<{ rows: Omit<Row, "sort_value">[]; nextCursor: string | null; total: number | null }> {
+  const sort = SORT_SQL[input.sort.field];
+  const desc = input.sort.order === "desc";
+  const where = [scopeWhere, input.filter ? compileTwinFilter(input.filter) : Prisma.sql`TRUE`];
+  const filterOnly = Prisma.join(where, " AND ");
+  if (input.cursor) {
+    const cursor = decodeCursor(input.cursor);
+    if (!cursor)
+      throw AppError.badRequest("cursor is not one this search returned", [{ path: "cursor", message: "invalid cursor" }]);
+    const cmp = Prisma.raw(desc ? "<" : ">");
+    where.push(Prisma.sql`(${sort.expr}, id) ${cmp} (${cursor.sortValue}::${sort.type}, ${cursor.id}::uuid)`);
+  }
+  const dir = Prisma.raw(desc ? "DESC" : "ASC");
+  const tableSql = Prisma.raw(`"${table}"`);
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT ${columns}, (${sort.expr})::text AS sort_value
+    FROM ${tableSql}
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY ${sort.expr} ${dir}, id ${dir}
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const total = input.withTotal
+    ? ((await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM ${tableSql} WHERE ${filterOnly}`)[0]?.n ?? 0)
+    : null;
+  return {
+    rows: page.map(({ sort_value: _, ...row }) => row),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last.sort_value, last.id) : null,
+    total,
+  };
+}
