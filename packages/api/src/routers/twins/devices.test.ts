@@ -111,14 +111,12 @@ describe("device catalog and tenant devices", () => {
   it("searches by metadata comparisons, and pages with a cursor without repeats", async () => {
     const world = await twinWorld();
     for (const gain of [1, 2, 3, 4, 5]) {
-      await world.admin
-        .as()
-        .devices.create({
-          model: world.sensor.model,
-          reference: `g${gain}-${world.tag}`,
-          tenantId: world.tenant.id,
-          metadata: { gain },
-        });
+      await world.admin.as().devices.create({
+        model: world.sensor.model,
+        reference: `g${gain}-${world.tag}`,
+        tenantId: world.tenant.id,
+        metadata: { gain },
+      });
     }
     const high = await world.tenantAdmin
       .as()

@@ -52,13 +52,11 @@ describe("measure types and models", () => {
     );
     expect(e1.message).toMatch(/measures\.0\.type: unknown measure type "warmth"/);
     const e2 = await expectCode(
-      admin
-        .as()
-        .models.writeDevice({
-          model: "Bad2",
-          metadataMappings: { floor: { type: "integer" } },
-          defaultMetadata: { floor: "first" },
-        }),
+      admin.as().models.writeDevice({
+        model: "Bad2",
+        metadataMappings: { floor: { type: "integer" } },
+        defaultMetadata: { floor: "first" },
+      }),
       "BAD_REQUEST",
     );
     expect(e2.message).toMatch(/defaultMetadata\.floor/);
