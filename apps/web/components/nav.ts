@@ -14,9 +14,10 @@ export const NAV: { section: string; items: NavItem[] }[] = [
   {
     section: "Device Manager",
     items: [
-      { label: "Devices", href: "/devices", permission: "devices:read", ready: false },
-      { label: "Assets", href: "/assets", permission: "assets:read", ready: false },
-      { label: "Models", href: "/models", permission: "models:read", ready: false },
+      { label: "Devices", href: "/devices", permission: "devices:read", ready: true },
+      { label: "Assets", href: "/assets", permission: "assets:read", ready: true },
+      { label: "Asset groups", href: "/asset-groups", permission: "assets:read", ready: true },
+      { label: "Models", href: "/models", permission: "models:read", ready: true },
       { label: "Payloads", href: "/payloads", permission: "payloads:read", ready: false },
     ],
   },

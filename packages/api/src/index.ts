@@ -1,2 +1,3 @@
 export { appRouter, createCaller, type AppRouter } from "./root";
 export { createContextFromRequest, createInnerContext, SESSION_COOKIE, type Context } from "./context";
+export { handleCsvImport } from "./http/csv-import";
