@@ -4,7 +4,10 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import { E2E_ADMIN, signIn, unique } from "./fixtures";
 
-test("a platform admin models and provisions a device by CSV and attaches it; a tenant user links it to an asset and sees it in the history", async ({ page, baseURL }) => {
+test("a platform admin models and provisions a device by CSV and attaches it; a tenant user links it to an asset and sees it in the history", async ({
+  page,
+  baseURL,
+}) => {
   const tag = unique("t").slice(2);
   const modelName = `E2E-Sensor-${tag}`;
   const reference = `dev-${tag}`;
@@ -12,7 +15,13 @@ test("a platform admin models and provisions a device by CSV and attaches it; a 
   // a tenant with an editor, through the typed client
   const api = (token?: string) =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: `${baseURL}/api/trpc`, transformer: superjson, headers: token ? { authorization: `Bearer ${token}` } : {} })],
+      links: [
+        httpBatchLink({
+          url: `${baseURL}/api/trpc`,
+          transformer: superjson,
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        }),
+      ],
     });
   const { token } = await api().auth.login.mutate(E2E_ADMIN);
   const tenant = await api(token).tenants.create.mutate({ name: `Twins ${tag}`, group: "commons" });

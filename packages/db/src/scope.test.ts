@@ -123,3 +123,39 @@ describe("scoped transaction clients", () => {
     expect(platformSeesTenant).toBe(false);
   });
 });
+
+describe("twin search views", () => {
+  it("show nothing without a tenant, only the tenant's rows with one, and cannot be written", async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    await withPlatform(async (db) => {
+      await db.tenant.createMany({
+        data: [
+          { id: a, name: `sv-a-${a}`, group: "commons" },
+          { id: b, name: `sv-b-${b}`, group: "commons" },
+        ],
+      });
+      await db.asset.createMany({
+        data: [
+          { tenantId: a, model: "Room", reference: "ra" },
+          { tenantId: b, model: "Room", reference: "rb" },
+        ],
+      });
+    });
+    const none = await prisma().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM assets_search`;
+    expect(none[0]?.n).toBe(0);
+    const seen = await withTenant(a, (db) => db.$queryRaw<{ reference: string }[]>`SELECT reference FROM assets_search`);
+    expect(seen.map((r) => r.reference)).toEqual(["ra"]);
+    await expect(withTenant(a, (db) => db.$executeRaw`UPDATE assets_search SET reference = 'x'`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(
+      withTenant(
+        a,
+        (db) =>
+          db.$executeRaw`INSERT INTO devices_search (id, model, reference, tenant_id) VALUES (gen_random_uuid(), 'm', 'r', ${b}::uuid)`,
+      ),
+    ).rejects.toThrow(/permission denied/);
+    await withPlatform((db) => db.tenant.deleteMany({ where: { id: { in: [a, b] } } }));
+  });
+});

@@ -174,5 +174,5 @@ export async function searchAssets(db: TenantDb, input: TTwinSearch & { groupId?
     input,
     Prisma.join(scope, " AND "),
   );
-  return { items: result.rows.map(present), nextCursor: result.nextCursor, total: result.total };
+  return { items: result.rows.map(present), nextCursor: result.nextCursor, total: result.total, totalCapped: result.totalCapped };
 }

@@ -78,7 +78,12 @@ export async function searchDevices(db: TenantDb | PlatformDb, input: z.infer<ty
     scope.length ? Prisma.join(scope, " AND ") : Prisma.sql`TRUE`,
   );
   const offlineAfter = await offlineAfterByModel(db);
-  return { items: result.rows.map((r) => present(r, offlineAfter)), nextCursor: result.nextCursor, total: result.total };
+  return {
+    items: result.rows.map((r) => present(r, offlineAfter)),
+    nextCursor: result.nextCursor,
+    total: result.total,
+    totalCapped: result.totalCapped,
+  };
 }
 
 /** Platform: provisions a device in the catalog, optionally straight into a tenant. */

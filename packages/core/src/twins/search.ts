@@ -5,7 +5,12 @@ import { SORT_SQL, ZTwinFilterSchema, ZTwinSortSchema, compileTwinFilter, decode
 
 // Keyset-paginated search over a twin table. The sort expression and id form the cursor,
 // so a page costs the same at row 100 as at row 100,000; indexes on (tenant_id, sort
-// expression, id) serve the common sorts.
+// expression, id) serve the common sorts. Searches read the tenant-scoped views
+// assets_search / devices_search, which let filters use their indexes (see the
+// twin_search_views migration for why and why it is safe).
+
+/** Counts stop here: past it the console shows "10,000+". */
+export const MAX_COUNT = 10_000;
 
 export const ZTwinSearchSchema = z.object({
   filter: ZTwinFilterSchema.optional(),
@@ -23,7 +28,7 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
   columns: Prisma.Sql,
   input: TTwinSearch,
   scopeWhere: Prisma.Sql = Prisma.sql`TRUE`,
-): Promise<{ rows: Omit<Row, "sort_value">[]; nextCursor: string | null; total: number | null }> {
+): Promise<{ rows: Omit<Row, "sort_value">[]; nextCursor: string | null; total: number | null; totalCapped: boolean }> {
   const sort = SORT_SQL[input.sort.field];
   const desc = input.sort.order === "desc";
   const where = [scopeWhere, input.filter ? compileTwinFilter(input.filter) : Prisma.sql`TRUE`];
@@ -36,7 +41,7 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
     where.push(Prisma.sql`(${sort.expr}, id) ${cmp} (${cursor.sortValue}::${sort.type}, ${cursor.id}::uuid)`);
   }
   const dir = Prisma.raw(desc ? "DESC" : "ASC");
-  const tableSql = Prisma.raw(`"${table}"`);
+  const tableSql = Prisma.raw(`"${table}_search"`);
   const rows = await db.$queryRaw<Row[]>`
     SELECT ${columns}, (${sort.expr})::text AS sort_value
     FROM ${tableSql}
@@ -45,12 +50,17 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
-  const total = input.withTotal
-    ? ((await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM ${tableSql} WHERE ${filterOnly}`)[0]?.n ?? 0)
+  const counted = input.withTotal
+    ? ((
+        await db.$queryRaw<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${tableSql} WHERE ${filterOnly} LIMIT ${MAX_COUNT + 1}) s`
+      )[0]?.n ?? 0)
     : null;
   return {
     rows: page.map(({ sort_value: _, ...row }) => row),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.sort_value, last.id) : null,
-    total,
+    total: counted === null ? null : Math.min(counted, MAX_COUNT),
+    totalCapped: counted !== null && counted > MAX_COUNT,
   };
 }

@@ -88,6 +88,23 @@ describe("measure types and models", () => {
     await world.admin.as().models.deleteMeasure({ name });
   });
 
+  it("an asset model in use cannot be deleted (with the count); unused, it can", async () => {
+    const world = await twinWorld();
+    const model = `Kiosk${world.tag.replace(/-/g, "")}`;
+    await world.admin.as().models.writeAsset({ tenantGroup: "commons", model, measures: [{ name: "power", type: "power" }] });
+    expect((await world.tenantAdmin.as().models.getAsset({ model })).measures).toEqual([{ name: "power", type: "power" }]);
+    expect((await world.tenantAdmin.as().models.getDevice({ model: world.sensor.model })).offlineAfterSeconds).toBe(600);
+    const kiosk = await world.tenantAdmin.as().assets.create({ model, reference: "k-1" });
+    await world.otherAdmin.as().assets.create({ model, reference: "k-2" });
+    const refused = await expectCode(world.admin.as().models.deleteAsset({ tenantGroup: "commons", model }), "CONFLICT");
+    expect(refused.message).toMatch(/used by 2 asset\(s\)/);
+    await world.tenantAdmin.as().assets.delete({ id: kiosk.id });
+    const other = await world.otherAdmin.as().assets.get({ model, reference: "k-2" });
+    await world.otherAdmin.as().assets.delete({ id: other.id });
+    await world.admin.as().models.deleteAsset({ tenantGroup: "commons", model });
+    await expectCode(world.tenantAdmin.as().models.getAsset({ model }), "NOT_FOUND");
+  });
+
   it("a tenant reads device models and its own group's asset models only; writing models is for platform admins", async () => {
     const world = await twinWorld();
     const models = await world.tenantAdmin.as().models.listDevices();

@@ -25,7 +25,10 @@ export default function DevicePage() {
   });
   // a link or unlink changes the asset's page too
   const refresh = () =>
-    Promise.all([queryClient.invalidateQueries({ queryKey: trpc.devices.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.assets.pathKey() })]);
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.devices.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.assets.pathKey() }),
+    ]);
   const update = useMutation(trpc.devices.replaceMetadata.mutationOptions({ onSuccess: refresh }));
   const unlink = useMutation(trpc.devices.unlinkAsset.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.devices.delete.mutationOptions({ onSuccess: () => router.replace("/devices") }));
