@@ -1,7 +1,18 @@
 // The demo seed, run by `npm start` (and safe to run again): the first platform admin
-// from ADMIN_EMAIL / ADMIN_PASSWORD, and two demo tenants with a member each.
-import { createTenant, hashPassword } from "@iot/core";
-import { disconnect, withPlatform } from "@iot/db";
+// from ADMIN_EMAIL / ADMIN_PASSWORD, two demo tenants with a member each, demo device
+// models, devices in each tenant and in the catalog, assets, and links between them.
+import {
+  ZDeviceModelSchema,
+  createAsset,
+  createDevice,
+  createTenant,
+  ensureGroupAssetModels,
+  hashPassword,
+  linkAsset,
+  listTenantGroups,
+  writeDeviceModel,
+} from "@iot/core";
+import { disconnect, withPlatform, withTenant } from "@iot/db";
 
 const ADMIN_EMAIL = (process.env.ADMIN_EMAIL ?? "admin@example.com").toLowerCase();
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? "change-me-admin";
@@ -50,5 +61,86 @@ await withPlatform(async (db) => {
     });
   }
 });
+// Twins: device models, devices (two orphans stay in the catalog), assets and links.
+const deviceModels = [
+  ZDeviceModelSchema.parse({
+    model: "DemoSensor",
+    measures: [
+      { name: "temperature", type: "temperature" },
+      { name: "humidity", type: "humidity" },
+      { name: "co2", type: "co2" },
+      { name: "battery", type: "battery" },
+    ],
+    metadataMappings: { firmware: { type: "keyword" } },
+    defaultMetadata: { firmware: "1.4.2" },
+    offlineAfterSeconds: 900,
+  }),
+  ZDeviceModelSchema.parse({
+    model: "DemoTracker",
+    measures: [
+      { name: "position", type: "position" },
+      { name: "temperature", type: "temperature" },
+      { name: "battery", type: "battery" },
+    ],
+    offlineAfterSeconds: 3600,
+  }),
+];
+const twins = [
+  {
+    tenant: "Demo Buildings",
+    model: "DemoSensor",
+    count: 4,
+    assets: [{ model: "Room", reference: "meeting-1", metadata: { building: "HQ", floor: 1, area: 24 } }],
+  },
+  {
+    tenant: "Demo Fleet",
+    model: "DemoTracker",
+    count: 4,
+    assets: [{ model: "Container", reference: "MSKU-100001", metadata: { owner: "Maersk", size: "40ft" } }],
+  },
+];
+const tenantsByName = await withPlatform(async (db) => {
+  for (const group of listTenantGroups()) await ensureGroupAssetModels(db, group);
+  for (const model of deviceModels) {
+    if (!(await db.deviceModel.findUnique({ where: { model: model.model } }))) await writeDeviceModel(db, model);
+  }
+  return new Map((await db.tenant.findMany({ select: { id: true, name: true, group: true } })).map((t) => [t.name, t]));
+});
+for (const plan of twins) {
+  const tenant = tenantsByName.get(plan.tenant);
+  if (!tenant) continue;
+  const prefix = plan.model === "DemoSensor" ? "sensor" : "tracker";
+  const devices = await withPlatform(async (db) => {
+    const ids: string[] = [];
+    for (let i = 1; i <= plan.count + 1; i++) {
+      const reference = `${prefix}-${String(i).padStart(3, "0")}`;
+      const existing = await db.device.findUnique({
+        where: { model_reference: { model: plan.model, reference } },
+        select: { id: true },
+      });
+      // the last one of each kind stays an orphan in the catalog
+      ids.push(
+        existing?.id ??
+          (await createDevice(db, { model: plan.model, reference, metadata: {}, tenantId: i <= plan.count ? tenant.id : null }))
+            .id,
+      );
+    }
+    return ids;
+  });
+  await withTenant(tenant.id, async (db) => {
+    for (const asset of plan.assets) {
+      const existing = await db.asset.findUnique({
+        where: { tenantId_model_reference: { tenantId: tenant.id, model: asset.model, reference: asset.reference } },
+        select: { id: true },
+      });
+      const assetId = existing?.id ?? (await createAsset(db, tenant.group, asset, "seed")).id;
+      const first = devices[0];
+      if (first && !(await db.device.findFirst({ where: { id: first, assetId } }))) {
+        await linkAsset(db, tenant.group, { deviceId: first, assetId }, "seed");
+      }
+    }
+  });
+}
+
 await disconnect();
 console.log(`seed: done. Sign in at http://localhost:3000 as ${ADMIN_EMAIL}`);

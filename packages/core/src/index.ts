@@ -2,7 +2,6 @@
 // and modules.
 import "./tenancy/builtin-groups";
 import "./tenancy/settings-module";
-import "./twins/tenant-module";
 
 export * from "./errors";
 export * from "./auth/permissions";
@@ -32,3 +31,4 @@ export * from "./twins/links";
 export * from "./twins/history";
 export * from "./twins/groups";
 export * from "./twins/csv-import";
+export * from "./twins/tenant-module";
