@@ -41,3 +41,19 @@ export function Input(props: InputHTMLAttributes<HTMLInputElement>) {
 export function Select(props: SelectHTMLAttributes<HTMLSelectElement>) {
   return <select {...props} className={`${control} ${props.className ?? ""}`} />;
 }
+
+/** The <option>s of a select from plain values, or from { value, label } pairs. */
+export function Options({ items }: { items: (string | { value: string; label: string })[] }) {
+  return (
+    <>
+      {items.map((item) => {
+        const { value, label } = typeof item === "string" ? { value: item, label: item } : item;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
+    </>
+  );
+}

@@ -66,3 +66,39 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 export function Toolbar({ children }: { children: ReactNode }) {
   return <div className="flex flex-wrap gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">{children}</div>;
 }
+
+/** Under a paged list: how many match (capped counts show "+"), and "Load more". */
+export function ListFooter({
+  total,
+  capped,
+  noun,
+  hasMore,
+  loading,
+  onMore,
+}: {
+  total: number | null | undefined;
+  capped?: boolean;
+  noun: string;
+  hasMore: boolean;
+  loading: boolean;
+  onMore: () => void;
+}) {
+  return (
+    <div className="flex items-center justify-between border-t border-zinc-200 p-3 text-sm text-zinc-500 dark:border-zinc-800">
+      <span>
+        {(total ?? 0).toLocaleString()}
+        {capped ? "+" : ""} {noun}
+      </span>
+      {hasMore && (
+        <button
+          type="button"
+          onClick={onMore}
+          disabled={loading}
+          className="h-9 rounded-md border border-zinc-300 bg-white px-3.5 text-sm font-medium text-zinc-800 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800"
+        >
+          Load more
+        </button>
+      )}
+    </div>
+  );
+}

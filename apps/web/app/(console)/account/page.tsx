@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Select } from "@/components/ui/field";
+import { Field, Input, Options, Select } from "@/components/ui/field";
 import { Badge, Card, EmptyState, Notice, PageHeader } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
@@ -39,11 +39,7 @@ export default function AccountPage() {
                 <option value="">
                   {me.data?.user.isPlatformAdmin ? "No limit (platform-wide)" : "No limit (all my tenants)"}
                 </option>
-                {tenants.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
+                <Options items={tenants.map((t) => ({ value: t.id, label: t.name }))} />
               </Select>
             )}
           </Field>

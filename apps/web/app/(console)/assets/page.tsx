@@ -6,8 +6,8 @@ import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
-import { Field, Input, Select } from "@/components/ui/field";
-import { Card, EmptyState, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
+import { Field, Input, Options, Select } from "@/components/ui/field";
+import { Card, EmptyState, ListFooter, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";
 import { CsvUpload } from "@/components/twins/csv-upload";
 import { EMPTY_FILTER, FilterBuilder, toTwinFilter } from "@/components/twins/filter-builder";
@@ -99,14 +99,14 @@ export default function AssetsPage() {
             ))}
           </Table>
         )}
-        <div className="flex items-center justify-between border-t border-zinc-200 p-3 text-sm text-zinc-500 dark:border-zinc-800">
-          <span>{pages.data?.pages[0]?.total ?? 0} asset(s)</span>
-          {pages.hasNextPage && (
-            <Button variant="secondary" onClick={() => pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-              Load more
-            </Button>
-          )}
-        </div>
+        <ListFooter
+          total={pages.data?.pages[0]?.total}
+          capped={pages.data?.pages[0]?.totalCapped}
+          noun="asset(s)"
+          hasMore={pages.hasNextPage}
+          loading={pages.isFetchingNextPage}
+          onMore={() => pages.fetchNextPage()}
+        />
       </Card>
       {creating && <NewAsset models={models.data?.map((m) => m.model) ?? []} onClose={() => setCreating(false)} />}
     </>
@@ -131,11 +131,7 @@ function NewAsset({ models, onClose }: { models: string[]; onClose: () => void }
         <Field label="Model" error={fields.model}>
           {(p) => (
             <Select {...p} value={model} onChange={(e) => setModel(e.target.value)}>
-              {models.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
+              <Options items={models} />
             </Select>
           )}
         </Field>

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Select } from "@/components/ui/field";
+import { Field, Input, Options, Select } from "@/components/ui/field";
 import { Card, Notice } from "@/components/ui/surface";
 import { CsvUpload } from "@/components/twins/csv-upload";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
@@ -34,11 +34,7 @@ export function CatalogTools({ models, tenants }: { models: string[]; tenants: {
           <Field label="Model" error={fields.model}>
             {(p) => (
               <Select {...p} value={model || models[0] || ""} onChange={(e) => setModel(e.target.value)}>
-                {models.map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
+                <Options items={models} />
               </Select>
             )}
           </Field>
@@ -56,11 +52,7 @@ export function CatalogTools({ models, tenants }: { models: string[]; tenants: {
             {(p) => (
               <Select {...p} value={tenantId} onChange={(e) => setTenantId(e.target.value)}>
                 <option value="">None (orphan)</option>
-                {tenants.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
+                <Options items={tenants.map((t) => ({ value: t.id, label: t.name }))} />
               </Select>
             )}
           </Field>

@@ -2,8 +2,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Card, EmptyState, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
+import { Card, EmptyState, ListFooter, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";
 import { EMPTY_FILTER, FilterBuilder, toTwinFilter } from "@/components/twins/filter-builder";
 import { StatusBadge, formatWhen } from "@/components/twins/status-badge";
@@ -93,14 +92,14 @@ export default function DevicesPage() {
             ))}
           </Table>
         )}
-        <div className="flex items-center justify-between border-t border-zinc-200 p-3 text-sm text-zinc-500 dark:border-zinc-800">
-          <span>{pages.data?.pages[0]?.total ?? 0} device(s)</span>
-          {pages.hasNextPage && (
-            <Button variant="secondary" onClick={() => pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-              Load more
-            </Button>
-          )}
-        </div>
+        <ListFooter
+          total={pages.data?.pages[0]?.total}
+          capped={pages.data?.pages[0]?.totalCapped}
+          noun="device(s)"
+          hasMore={pages.hasNextPage}
+          loading={pages.isFetchingNextPage}
+          onMore={() => pages.fetchNextPage()}
+        />
       </Card>
     </>
   );
