@@ -1,4 +1,11 @@
-import { AppError, type AppErrorCode, type AppErrorIssue, isNotFoundError, isUniqueViolation } from "@iot/core";
+import {
+  AppError,
+  type AppErrorCode,
+  type AppErrorIssue,
+  isInvalidDataError,
+  isNotFoundError,
+  isUniqueViolation,
+} from "@iot/core";
 import { TRPCError } from "@trpc/server";
 
 // The one place domain errors become tRPC errors. Anything unexpected stays an
@@ -49,6 +56,11 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return error;
   if (isNotFoundError(cause)) return new TRPCError({ code: "NOT_FOUND", message: "not found" });
   if (isUniqueViolation(cause)) return new TRPCError({ code: "CONFLICT", message: "already exists" });
+  if (isInvalidDataError(cause))
+    return new TRPCError({
+      code: "BAD_REQUEST",
+      message: "a value is invalid or out of range (for example a NUL character or an impossible date)",
+    });
   return new TRPCError({
     code: "INTERNAL_SERVER_ERROR",
     message: "internal error",

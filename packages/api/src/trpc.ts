@@ -19,18 +19,26 @@ import { toTRPCError } from "./errors";
 // ---------------------------------------------------------------------------------
 // init
 // ---------------------------------------------------------------------------------
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause instanceof AppError ? error.cause : null;
-    // no stack traces to clients; field issues and retry hints for forms and programs
-    const { stack: _stack, ...data } = shape.data;
-    return {
-      ...shape,
-      data: { ...data, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null },
-    };
-  },
-});
+/** Procedure options: imports run longer than the default 15 s transaction allows. */
+export interface ProcedureMeta {
+  transactionTimeoutMs?: number;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause instanceof AppError ? error.cause : null;
+      // no stack traces to clients; field issues and retry hints for forms and programs
+      const { stack: _stack, ...data } = shape.data;
+      return {
+        ...shape,
+        data: { ...data, issues: cause?.details.issues ?? null, retryAfterSeconds: cause?.details.retryAfterSeconds ?? null },
+      };
+    },
+  });
 
 export const createRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -135,13 +143,17 @@ export const publicProcedure = baseProcedure;
 export const authedProcedure = baseProcedure.use(requireAuth);
 
 /** Platform admins, in a platform transaction: ctx.db reaches platform data. */
-export const platformProcedure = authedProcedure.use(async ({ ctx, next }) => {
+export const platformProcedure = authedProcedure.use(async ({ ctx, meta, next }) => {
   assertPlatformAdmin(ctx.principal);
   return inTransaction(
-    (body) => withPlatform(body),
+    (body) => withPlatform(body, timeoutOf(meta)),
     (db: PlatformDb) => next({ ctx: { db } }),
   );
 });
+
+function timeoutOf(meta: ProcedureMeta | undefined) {
+  return meta?.transactionTimeoutMs ? { timeout: meta.transactionTimeoutMs } : {};
+}
 
 async function tenantAccessFor(ctx: Context & { principal: Principal }, permission: TenantPermission): Promise<TenantAccess> {
   const access = await resolveTenantAccess(ctx.principal, ctx.unsafeTenantId);
@@ -152,10 +164,10 @@ async function tenantAccessFor(ctx: Context & { principal: Principal }, permissi
 
 /** A tenant member holding `permission`: ctx.tenant, and ctx.db scoped to that tenant. */
 export function tenantProcedure(permission: TenantPermission) {
-  return authedProcedure.use(async ({ ctx, next }) => {
+  return authedProcedure.use(async ({ ctx, meta, next }) => {
     const access = await tenantAccessFor(ctx, permission);
     return inTransaction(
-      (body) => withTenant(access.tenant.id, body),
+      (body) => withTenant(access.tenant.id, body, timeoutOf(meta)),
       (db: TenantDb) => next({ ctx: { tenant: access, db } }),
     );
   });
@@ -167,19 +179,19 @@ export function tenantProcedure(permission: TenantPermission) {
  * admin acts on the platform. ctx.scope says which.
  */
 export function scopedProcedure(permission: TenantPermission) {
-  return authedProcedure.use(async ({ ctx, next }) => {
+  return authedProcedure.use(async ({ ctx, meta, next }) => {
     const actorId = ctx.principal.userId;
     const wantsTenant = ctx.unsafeTenantId ?? ctx.principal.apiKey?.tenantId ?? null;
     if (!wantsTenant && ctx.principal.isPlatformAdmin) {
       assertPlatformAdmin(ctx.principal);
       return inTransaction(
-        (body) => withPlatform(body),
+        (body) => withPlatform(body, timeoutOf(meta)),
         (db: PlatformDb) => next({ ctx: { scope: { kind: "platform", db, actorId } satisfies UserScope as UserScope } }),
       );
     }
     const access = await tenantAccessFor(ctx, permission);
     return inTransaction(
-      (body) => withTenant(access.tenant.id, body),
+      (body) => withTenant(access.tenant.id, body, timeoutOf(meta)),
       (db: TenantDb) =>
         next({
           ctx: { scope: { kind: "tenant", db, tenant: access.tenant, actorId } satisfies UserScope as UserScope, tenant: access },

@@ -54,3 +54,18 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isNotFoundError(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2025";
 }
+
+/**
+ * Postgres refusing a value (class 22: out of range, NUL in text, bad encoding...) for
+ * data a client sent: a BAD_REQUEST, never a 500. Prisma reports these under several
+ * codes (P2000, P2007, P2020, P2023, P2033; P2010 and P2039 carry the Postgres code of the
+ * driver adapter's error).
+ */
+export function isInvalidDataError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null || !("code" in error)) return false;
+  const code = (error as { code: unknown }).code;
+  if (code === "P2000" || code === "P2007" || code === "P2020" || code === "P2023" || code === "P2033") return true;
+  const meta = (error as { meta?: { code?: unknown; driverAdapterError?: { cause?: { code?: unknown } } } }).meta;
+  const pgCode = meta?.driverAdapterError?.cause?.code ?? (code === "P2010" ? meta?.code : undefined);
+  return typeof pgCode === "string" && pgCode.startsWith("22");
+}

@@ -2,20 +2,26 @@ import { describe, expect, it } from "vitest";
 import { twinWorld } from "../twins-kit";
 import { handleCsvImport } from "./csv-import";
 
-function upload(csv: string, token: string | null, tenantId?: string) {
+/** A multipart request as a browser sends it: encoded body, its type and its length. */
+async function upload(csv: string, token: string | null, tenantId?: string) {
   const form = new FormData();
   form.set("file", new Blob([csv], { type: "text/csv" }), "import.csv");
-  const headers: Record<string, string> = {};
+  const encoded = new Response(form);
+  const body = await encoded.arrayBuffer();
+  const headers: Record<string, string> = {
+    "content-type": encoded.headers.get("content-type") ?? "",
+    "content-length": String(body.byteLength),
+  };
   if (token) headers.authorization = `Bearer ${token}`;
   if (tenantId) headers["x-tenant-id"] = tenantId;
-  return new Request("http://localhost/api/import/x", { method: "POST", body: form, headers });
+  return new Request("http://localhost/api/import/x", { method: "POST", body, headers });
 }
 
 describe("CSV upload route", () => {
   it("imports the catalog for platform admins and a tenant's assets for its editors, with the per-row report", async () => {
     const world = await twinWorld();
     const devices = await handleCsvImport(
-      upload(`model,reference\n${world.sensor.model},up-${world.tag}\nNope,x\n`, world.admin.token),
+      await upload(`model,reference\n${world.sensor.model},up-${world.tag}\nNope,x\n`, world.admin.token),
       "devices",
     );
     expect(devices.status).toBe(200);
@@ -25,7 +31,7 @@ describe("CSV upload route", () => {
     });
 
     const assets = await handleCsvImport(
-      upload("model,reference\nRoom,up-1\n", world.tenantAdmin.token, world.tenant.id),
+      await upload("model,reference\nRoom,up-1\n", world.tenantAdmin.token, world.tenant.id),
       "assets",
     );
     expect(await assets.json()).toMatchObject({ created: 1, errors: [] });
@@ -33,20 +39,26 @@ describe("CSV upload route", () => {
 
   it("refuses without a session (401), a tenant user on the catalog (403), a missing file (400) and another tenant (403)", async () => {
     const world = await twinWorld();
-    expect((await handleCsvImport(upload("model,reference\n", null), "devices")).status).toBe(401);
-    expect((await handleCsvImport(upload("model,reference\n", world.tenantAdmin.token, world.tenant.id), "devices")).status).toBe(
-      403,
-    );
+    expect((await handleCsvImport(await upload("model,reference\n", null), "devices")).status).toBe(401);
+    expect(
+      (await handleCsvImport(await upload("model,reference\n", world.tenantAdmin.token, world.tenant.id), "devices")).status,
+    ).toBe(403);
     const noFile = new Request("http://localhost/api/import/assets", {
       method: "POST",
-      body: new FormData(),
-      headers: { authorization: `Bearer ${world.tenantAdmin.token}`, "x-tenant-id": world.tenant.id },
+      body: "--x--\r\n",
+      headers: {
+        authorization: `Bearer ${world.tenantAdmin.token}`,
+        "x-tenant-id": world.tenant.id,
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": "7",
+      },
     });
     const missing = await handleCsvImport(noFile, "assets");
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/field named file/);
     expect(
-      (await handleCsvImport(upload("model,reference\nRoom,x\n", world.tenantAdmin.token, world.other.id), "assets")).status,
+      (await handleCsvImport(await upload("model,reference\nRoom,x\n", world.tenantAdmin.token, world.other.id), "assets"))
+        .status,
     ).toBe(403);
   });
 });

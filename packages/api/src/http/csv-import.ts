@@ -43,9 +43,13 @@ export async function handleCsvImport(req: Request, kind: string): Promise<Respo
     const principal = await authenticate(ctx.token);
     if (!principal) throw AppError.unauthorized();
     audit = { actor: principal.email, userId: principal.userId, keyId: principal.apiKey?.id ?? null, tenantId: null };
-    const length = Number(req.headers.get("content-length") ?? 0);
-    if (length > MAX_UPLOAD_BYTES)
+    // the size is known before the body is read: no length, no upload (chunked bodies
+    // would otherwise be read whole into memory before any check)
+    const lengthHeader = req.headers.get("content-length");
+    if (!lengthHeader) return json(411, { error: { code: "LENGTH_REQUIRED", message: "send a Content-Length header" } });
+    if (Number(lengthHeader) > MAX_UPLOAD_BYTES) {
       return json(413, { error: { code: "PAYLOAD_TOO_LARGE", message: "the file is larger than 10 MiB" } });
+    }
     const text = await fileText(req);
     if (kind === "devices") {
       assertPlatformAdmin(principal);

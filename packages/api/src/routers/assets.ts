@@ -48,6 +48,7 @@ export const assetsRouter = createRouter({
     .query(({ ctx, input }) => searchAssets(ctx.db, input)),
   history: read.input(ZAssetHistorySchema).query(({ ctx, input }) => assetHistory(ctx.db, input)),
   importCsv: write
+    .meta({ transactionTimeoutMs: 120_000 })
     .input(ZCsvImportSchema)
     .mutation(({ ctx, input }) => importAssetsCsv(ctx.db, ctx.tenant.tenant.group, input.csv, ctx.principal.email)),
 });

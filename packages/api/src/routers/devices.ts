@@ -39,7 +39,10 @@ export const devicesRouter = createRouter({
   detachTenant: platformProcedure
     .input(z.object({ deviceId: z.string().uuid() }))
     .mutation(({ ctx, input }) => detachTenant(ctx.db, input, ctx.principal.email)),
-  importCsv: platformProcedure.input(ZCsvImportSchema).mutation(({ ctx, input }) => importDevicesCsv(ctx.db, input.csv)),
+  importCsv: platformProcedure
+    .meta({ transactionTimeoutMs: 120_000 })
+    .input(ZCsvImportSchema)
+    .mutation(({ ctx, input }) => importDevicesCsv(ctx.db, input.csv)),
 
   linkAsset: tenantProcedure("assets:write")
     .input(ZLinkAssetSchema)

@@ -4,7 +4,7 @@ import { AppError, conflictOnUnique } from "../errors";
 import { emitAfterCommit } from "../events/bus";
 import { writeHistory } from "./history";
 import { json } from "./json";
-import { mergeMetadata, validateMetadata } from "./metadata";
+import { mergeMetadata, nextMetadata, validateMetadata } from "./metadata";
 import { getAssetModel } from "./models";
 import { type TTwinSearch, searchTwinTable } from "./search";
 import { unlinkDevice } from "./links";
@@ -125,13 +125,7 @@ export async function writeAssetMetadata(
   const row = await findRow(db, { id: input.id });
   const model = await getAssetModel(db, tenantGroup, row.model);
   const current = row.metadata as Record<string, unknown>;
-  const next = opts.replace
-    ? validateMetadata(model.metadataMappings, input.metadata, { partial: false })
-    : validateMetadata(
-        model.metadataMappings,
-        mergeMetadata(current, validateMetadata(model.metadataMappings, input.metadata, { partial: true })),
-        { partial: false },
-      );
+  const next = nextMetadata(model.metadataMappings, current, input.metadata, opts.replace);
   const changed = [...new Set([...Object.keys(current), ...Object.keys(next)])]
     .filter((k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]))
     .sort();
@@ -155,6 +149,7 @@ function pick(source: Record<string, unknown>, keys: string[]) {
 
 /** Unlinks its devices (they stay in the tenant), then deletes the asset. Measures are kept. */
 export async function deleteAsset(db: TenantDb, id: string, actor: string | null) {
+  await db.$queryRaw`SELECT id FROM assets WHERE id = ${id}::uuid FOR UPDATE`;
   const row = await findRow(db, { id });
   const linked = await db.device.findMany({ where: { assetId: id }, select: { id: true } });
   for (const d of linked) await unlinkDevice(db, { deviceId: d.id }, actor);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError, conflictOnUnique } from "../errors";
 import { emitAfterCommit } from "../events/bus";
 import { json } from "./json";
-import { mergeMetadata, validateMetadata } from "./metadata";
+import { mergeMetadata, nextMetadata, validateMetadata } from "./metadata";
 import { getDeviceModel, listDeviceModels } from "./models";
 import { type TTwinSearch, ZTwinSearchSchema, searchTwinTable } from "./search";
 import { type DeviceRow, ZDeviceRefSchema, deviceColumns, findDeviceRow } from "./device-rows";
@@ -129,7 +129,19 @@ export async function detachTenant(db: PlatformDb, input: { deviceId: string }, 
   if (!device.tenant_id) throw AppError.conflict("the device is already in the catalog (no tenant)");
   const tenantId = device.tenant_id;
   if (device.asset_id) await unlinkDevice(db, { deviceId: device.id }, actor);
-  await db.device.update({ where: { id: device.id }, data: { tenantId: null, assetId: null, linkMeasures: [] } });
+  // nothing the tenant wrote or measured goes to the next owner
+  const model = await getDeviceModel(db, device.model);
+  await db.device.update({
+    where: { id: device.id },
+    data: {
+      tenantId: null,
+      assetId: null,
+      linkMeasures: [],
+      metadata: json(model.defaultMetadata),
+      measures: {},
+      lastSeenAt: null,
+    },
+  });
   emitAfterCommit(db, "device.detached", { deviceId: device.id, tenantId });
   return getDevice(db, { id: device.id });
 }
@@ -142,16 +154,7 @@ export async function updateDeviceMetadata(
 ) {
   const device = await findDeviceRow(db, { id: input.id });
   const model = await getDeviceModel(db, device.model);
-  const metadata = replace
-    ? validateMetadata(model.metadataMappings, input.metadata, { partial: false })
-    : validateMetadata(
-        model.metadataMappings,
-        mergeMetadata(
-          device.metadata as Record<string, unknown>,
-          validateMetadata(model.metadataMappings, input.metadata, { partial: true }),
-        ),
-        { partial: false },
-      );
+  const metadata = nextMetadata(model.metadataMappings, device.metadata as Record<string, unknown>, input.metadata, replace);
   await db.device.update({ where: { id: device.id }, data: { metadata: json(metadata) } });
   return getDevice(db, { id: device.id });
 }

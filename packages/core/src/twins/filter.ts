@@ -1,5 +1,6 @@
 import { Prisma } from "@iot/db";
 import { z } from "zod";
+import { AppError } from "../errors";
 
 // One filter language for twins (assets and devices): by model, reference, metadata
 // field comparisons, last-seen time, free text, combined with and / or / not. The
@@ -67,12 +68,24 @@ export const ZTwinFilterSchema: z.ZodType<TTwinFilter> = z.lazy(() =>
   ]),
 );
 
+export const MAX_FILTER_DEPTH = 12;
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const jsonb = (v: unknown) => Prisma.sql`${JSON.stringify(v)}::jsonb`;
 
-/** The SQL condition for a filter over a twin table with model, reference, metadata, last_seen_at. */
+/**
+ * The SQL condition for a filter over a twin table with model, reference, metadata,
+ * last_seen_at. Safety rule, relied on by the tenant-scoped search views: every value is
+ * bound, and no condition may raise an error that depends on row data (casts only under
+ * a jsonb_typeof guard, no regex, no date parsing of stored values). Each leaf is
+ * COALESCEd to false so NOT inverts it exactly (a missing field is "not matching").
+ */
 export function compileTwinFilter(filter: TTwinFilter, now = new Date(), depth = 0): Prisma.Sql {
-  if (depth > 20) throw new Error("filter nested too deeply");
+  if (depth > MAX_FILTER_DEPTH) {
+    throw AppError.badRequest(`filters nest ${MAX_FILTER_DEPTH} levels at most`, [
+      { path: "filter", message: "nested too deeply" },
+    ]);
+  }
   if ("and" in filter)
     return Prisma.sql`(${Prisma.join(
       filter.and.map((f) => compileTwinFilter(f, now, depth + 1)),
@@ -84,6 +97,10 @@ export function compileTwinFilter(filter: TTwinFilter, now = new Date(), depth =
       " OR ",
     )})`;
   if ("not" in filter) return Prisma.sql`NOT (${compileTwinFilter(filter.not, now, depth + 1)})`;
+  return Prisma.sql`COALESCE(${compileLeaf(filter, now)}, false)`;
+}
+
+function compileLeaf(filter: z.infer<typeof ZLeaf>, now: Date): Prisma.Sql {
   if ("model" in filter) {
     const models = Array.isArray(filter.model) ? filter.model : [filter.model];
     return Prisma.sql`model = ANY(${models}::text[])`;
@@ -151,17 +168,27 @@ export const SORT_SQL: Record<(typeof TWIN_SORT_FIELDS)[number], { expr: Prisma.
   createdAt: { expr: Prisma.sql`created_at`, type: Prisma.sql`timestamptz` },
 };
 
-/** An opaque cursor: the last row's sort value (as Postgres text) and id. */
-export function encodeCursor(sortValue: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortValue, id])).toString("base64url");
+/** An opaque cursor: the sort it belongs to, the last row's sort value (as Postgres text) and id. */
+export function encodeCursor(sort: string, sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sort, sortValue, id])).toString("base64url");
 }
 
-export function decodeCursor(cursor: string): { sortValue: string; id: string } | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** null for a cursor this sort did not make (another sort, tampered, garbage). */
+export function decodeCursor(cursor: string, sort: string): { sortValue: string; id: string } | null {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
-    const [sortValue, id] = parsed as unknown[];
-    if (typeof sortValue !== "string" || typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!Array.isArray(parsed) || parsed.length !== 3) return null;
+    const [forSort, sortValue, id] = parsed as unknown[];
+    if (
+      forSort !== sort ||
+      typeof sortValue !== "string" ||
+      sortValue.includes("\u0000") ||
+      typeof id !== "string" ||
+      !UUID.test(id)
+    )
+      return null;
     return { sortValue, id };
   } catch {
     return null;

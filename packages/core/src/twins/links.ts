@@ -28,6 +28,10 @@ export async function linkAsset(
   input: z.infer<typeof ZLinkAssetSchema>,
   actor: string | null,
 ) {
+  // the asset, then the device, locked for the transaction: links to one asset (and to one
+  // device) happen one at a time, so two can never claim the same slot
+  await db.$queryRaw`SELECT id FROM assets WHERE id = ${input.assetId}::uuid FOR UPDATE`;
+  await db.$queryRaw`SELECT id FROM devices WHERE id = ${input.deviceId}::uuid FOR UPDATE`;
   // row-level security: a device or asset of another tenant (or an orphan) is not found here
   const device = await findDeviceRow(db, { id: input.deviceId }).catch(() => {
     throw AppError.notFound("device in this tenant", input.deviceId);
@@ -108,6 +112,7 @@ export async function linkAsset(
 
 /** Unlinks a device from its asset and writes it in the asset's history. */
 export async function unlinkDevice(db: TenantDb | PlatformDb, input: { deviceId: string }, actor: string | null) {
+  await db.$queryRaw`SELECT id FROM devices WHERE id = ${input.deviceId}::uuid FOR UPDATE`;
   const device: DeviceRow = await findDeviceRow(db, { id: input.deviceId });
   if (!device.asset_id || !device.tenant_id) throw AppError.conflict(`device ${device.reference} is not linked to an asset`);
   const assetId = device.asset_id;

@@ -57,23 +57,25 @@ function valueSchema(type: (typeof METADATA_TYPES)[number]): z.ZodType {
 
 /**
  * Checks metadata against a model's mappings. `partial`: only the fields given (an
- * update); otherwise the whole document (required fields present). null clears a field.
+ * update), where null clears a field, even one the model no longer has; otherwise the
+ * whole document, with required fields present. Nulls never reach storage.
  */
 export function validateMetadata(
   mappings: TMetadataMappings,
   metadata: unknown,
   opts: { partial: boolean; path?: string },
 ): TMetadata {
-  const shape = Object.fromEntries(
-    Object.entries(mappings).map(([field, m]) => [
+  const given = (metadata ?? {}) as Record<string, unknown>;
+  const clearing =
+    opts.partial && typeof given === "object" ? Object.keys(given).filter((k) => given[k] === null && !(k in mappings)) : [];
+  const shape = Object.fromEntries([
+    ...Object.entries(mappings).map(([field, m]) => [
       field,
       m.required && !opts.partial ? valueSchema(m.type) : valueSchema(m.type).nullable().optional(),
     ]),
-  );
-  const parsed = z
-    .object(shape)
-    .strict()
-    .safeParse(metadata ?? {});
+    ...clearing.map((field) => [field, z.null()]),
+  ]);
+  const parsed = z.object(shape).strict().safeParse(given);
   if (!parsed.success) {
     const prefix = opts.path ?? "metadata";
     const issues: AppErrorIssue[] = parsed.error.issues.map((i) => ({
@@ -82,7 +84,14 @@ export function validateMetadata(
     }));
     throw AppError.badRequest(issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
   }
-  return parsed.data as TMetadata;
+  const data = parsed.data as TMetadata;
+  // an update keeps its nulls (they clear fields when merged); a whole document drops them
+  return opts.partial ? data : Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined));
+}
+
+/** Metadata reduced to the fields a model maps (after the model dropped some). */
+export function onlyMapped(mappings: TMetadataMappings, metadata: TMetadata): TMetadata {
+  return Object.fromEntries(Object.entries(metadata).filter(([k]) => k in mappings));
 }
 
 /** Merges an update into metadata: null removes a field. */
@@ -93,4 +102,15 @@ export function mergeMetadata(current: TMetadata, update: TMetadata): TMetadata 
     else if (v !== undefined) merged[k] = v;
   }
   return merged;
+}
+
+/**
+ * The metadata a twin has after a write: `replace` checks the input as the whole
+ * document; otherwise it is merged into the current one (null clears a field, fields the
+ * model no longer maps are dropped) and the result checked as a whole.
+ */
+export function nextMetadata(mappings: TMetadataMappings, current: TMetadata, input: TMetadata, replace: boolean): TMetadata {
+  if (replace) return validateMetadata(mappings, input, { partial: false });
+  const update = validateMetadata(mappings, input, { partial: true });
+  return validateMetadata(mappings, mergeMetadata(onlyMapped(mappings, current), update), { partial: false });
 }

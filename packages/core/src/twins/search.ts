@@ -34,7 +34,7 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
   const where = [scopeWhere, input.filter ? compileTwinFilter(input.filter) : Prisma.sql`TRUE`];
   const filterOnly = Prisma.join(where, " AND ");
   if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
+    const cursor = decodeCursor(input.cursor, `${input.sort.field}:${input.sort.order}`);
     if (!cursor)
       throw AppError.badRequest("cursor is not one this search returned", [{ path: "cursor", message: "invalid cursor" }]);
     const cmp = Prisma.raw(desc ? "<" : ">");
@@ -59,7 +59,10 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
     : null;
   return {
     rows: page.map(({ sort_value: _, ...row }) => row),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.sort_value, last.id) : null,
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCursor(`${input.sort.field}:${input.sort.order}`, last.sort_value, last.id)
+        : null,
     total: counted === null ? null : Math.min(counted, MAX_COUNT),
     totalCapped: counted !== null && counted > MAX_COUNT,
   };

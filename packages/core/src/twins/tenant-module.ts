@@ -31,8 +31,15 @@ registerTenantModule({
     }
   },
   async onTenantDelete({ tenant, platformAccess }) {
-    await platformAccess((platform) =>
-      platform.device.updateMany({ where: { tenantId: tenant.id }, data: { tenantId: null, assetId: null, linkMeasures: [] } }),
+    // back to the catalog with the model's default metadata: nothing the tenant wrote or
+    // measured goes to the next owner
+    await platformAccess(
+      (platform) => platform.$executeRaw`
+        UPDATE devices d
+        SET tenant_id = NULL, asset_id = NULL, link_measures = '[]', measures = '{}', last_seen_at = NULL,
+            metadata = m.default_metadata, updated_at = now()
+        FROM device_models m
+        WHERE m.model = d.model AND d.tenant_id = ${tenant.id}::uuid`,
     );
   },
 });

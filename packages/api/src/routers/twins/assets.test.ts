@@ -48,6 +48,25 @@ describe("assets", () => {
     off();
   });
 
+  it("null clears a field, in an update and in a replacement; a field the model dropped can be cleared", async () => {
+    const world = await twinWorld();
+    const api = world.tenantAdmin.as();
+    const room = await api.assets.create({ model: "Room", reference: "nulls", metadata: { floor: 1, building: "A", area: 5 } });
+    expect((await api.assets.update({ id: room.id, metadata: { building: null } })).metadata).toEqual({ floor: 1, area: 5 });
+    expect((await api.assets.replaceMetadata({ id: room.id, metadata: { floor: 2, area: null } })).metadata).toEqual({
+      floor: 2,
+    });
+    const found = await api.assets.search({
+      filter: { and: [{ reference: { eq: "nulls" } }, { metadata: { field: "area", op: "exists", value: false } }] },
+    });
+    expect(found.items).toHaveLength(1);
+    // a field left over from an older model does not block updates, and null removes it
+    await withPlatform((db) => db.asset.update({ where: { id: room.id }, data: { metadata: { floor: 2, legacy: "x" } } }));
+    expect((await api.assets.update({ id: room.id, metadata: { floor: 3 } })).metadata).toEqual({ floor: 3 });
+    await withPlatform((db) => db.asset.update({ where: { id: room.id }, data: { metadata: { floor: 3, legacy: "x" } } }));
+    expect((await api.assets.update({ id: room.id, metadata: { legacy: null } })).metadata).toEqual({ floor: 3 });
+  });
+
   it("searches with the filter language: model, metadata comparisons, text, last-seen, and/or/not, sorted and paged", async () => {
     const world = await twinWorld();
     const api = world.tenantAdmin.as();

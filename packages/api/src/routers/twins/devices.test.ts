@@ -30,6 +30,53 @@ describe("device catalog and tenant devices", () => {
     for (const off of offs) off();
   });
 
+  it("detached, a device keeps nothing of its tenant: metadata back to the model's defaults, no measures, never seen", async () => {
+    const world = await twinWorld();
+    const device = await deviceIn(world, world.tenant.id);
+    await world.tenantAdmin.as().devices.update({ id: device.id, metadata: { firmware: "tenant-build", gain: 3 } });
+    await withPlatform((db) =>
+      db.device.update({ where: { id: device.id }, data: { lastSeenAt: new Date(), measures: { temperature: { value: 21 } } } }),
+    );
+    const back = await world.admin.as().devices.detachTenant({ deviceId: device.id });
+    expect(back).toMatchObject({
+      tenantId: null,
+      metadata: { firmware: "1.0" },
+      measures: {},
+      lastSeenAt: null,
+      status: "never-seen",
+    });
+  });
+
+  it("a reading of 'not seen lately' includes devices never seen (NOT inverts exactly)", async () => {
+    const world = await twinWorld();
+    const fresh = await deviceIn(world, world.tenant.id);
+    const never = await deviceIn(world, world.tenant.id);
+    await withPlatform((db) => db.device.update({ where: { id: fresh.id }, data: { lastSeenAt: new Date() } }));
+    const offline = await world.tenantAdmin.as().devices.search({ filter: { not: { lastSeen: { withinSeconds: 600 } } } });
+    expect(offline.items.map((d) => d.id)).toEqual([never.id]);
+    const noGain = await world.tenantAdmin
+      .as()
+      .devices.search({ filter: { not: { metadata: { field: "gain", op: "gt", value: 1 } } } });
+    expect(noGain.items.map((d) => d.id).sort()).toEqual([fresh.id, never.id].sort());
+  });
+
+  it("refuses with BAD_REQUEST what Postgres cannot store or compare: NUL characters, impossible dates, foreign cursors, deep filters", async () => {
+    const world = await twinWorld();
+    const api = world.tenantAdmin.as();
+    await expectCode(api.devices.search({ filter: { reference: { eq: "a\u0000b" } } }), "BAD_REQUEST");
+    await expectCode(api.devices.search({ filter: { lastSeen: { after: new Date(-8e15) } } }), "BAD_REQUEST");
+    for (let i = 0; i < 3; i++) await deviceIn(world, world.tenant.id);
+    const page = await api.devices.search({ limit: 1, sort: { field: "reference", order: "asc" } });
+    await expectCode(
+      api.devices.search({ limit: 1, sort: { field: "lastSeenAt", order: "desc" }, cursor: page.nextCursor ?? undefined }),
+      "BAD_REQUEST",
+    );
+    let deep: object = { model: "x" };
+    for (let i = 0; i < 30; i++) deep = { not: deep };
+    await expectCode(api.devices.search({ filter: deep as never }), "BAD_REQUEST");
+    await expectCode(world.admin.as().devices.create({ model: world.sensor.model, reference: "nul\u0000ref" }), "BAD_REQUEST");
+  });
+
   it("shows online or offline from the model's timeout", async () => {
     const world = await twinWorld();
     const fresh = await deviceIn(world, world.tenant.id);

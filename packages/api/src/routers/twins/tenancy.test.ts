@@ -25,7 +25,13 @@ describe("twins and tenants", () => {
     await member.as().devices.linkAsset({ deviceId: device.id, assetId: room.id });
     await world.admin.as().tenants.delete({ id: doomed.id });
     const orphan = await world.admin.as().devices.get({ id: device.id });
-    expect(orphan).toMatchObject({ tenantId: null, assetId: null, linkMeasures: [] });
+    expect(orphan).toMatchObject({
+      tenantId: null,
+      assetId: null,
+      linkMeasures: [],
+      metadata: { firmware: "1.0" },
+      measures: {},
+    });
     const orphans = await world.admin
       .as()
       .devices.search({ tenantId: "orphans", filter: { reference: { eq: device.reference } } });
