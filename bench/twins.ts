@@ -73,7 +73,7 @@ const originalQuery = pg.Client.prototype.query;
 };
 
 const { ensureDatabase } = await import("../packages/db/src/bootstrap");
-const { applyMigrations } = await import("../packages/db/src/migrations");
+const { applyMigrations } = await import("../packages/db/src/apply-migrations");
 const { withPlatform, withTenant, disconnect } = await import("@iot/db");
 const { createTenant, searchAssets, ZTwinSearchSchema } = await import("@iot/core");
 

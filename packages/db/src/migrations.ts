@@ -7,8 +7,9 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 
 // Prisma's CLI needs a schema-engine binary downloaded from outside the npm registry.
 // The same engine is published as WebAssembly; loaded here by hand (Node cannot import
-// a .wasm module), it applies prisma/migrations exactly like `prisma migrate deploy`,
-// recording them in _prisma_migrations, and diffs schemas to write new migrations.
+// a .wasm module), it diffs schemas to write new migrations. Migrations are applied by
+// apply-migrations.ts (the WebAssembly engine splits scripts on every semicolon, which
+// breaks function bodies).
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 export const migrationsDir = join(repoRoot, "prisma", "migrations");
@@ -20,7 +21,6 @@ interface SchemaFile {
 }
 
 type Engine = {
-  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
   diff(input: unknown): Promise<{ exitCode: number; stdout: string | null }>;
   free(): void;
 };
@@ -51,43 +51,6 @@ async function loadEngine(connectionString: string, datamodels: SchemaFile[]): P
 export async function readSchemaFiles(dir = schemaDir): Promise<SchemaFile[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith(".prisma")).sort();
   return Promise.all(names.map(async (n) => ({ path: join(dir, n), content: await readFile(join(dir, n), "utf8") })));
-}
-
-async function migrationsList() {
-  const dirs = (await readdir(migrationsDir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  const lockPath = join(migrationsDir, "migration_lock.toml");
-  const lock = await readFile(lockPath, "utf8").catch(() => null);
-  return {
-    baseDir: migrationsDir,
-    lockfile: { path: "migration_lock.toml", content: lock },
-    shadowDbInitScript: "",
-    migrationDirectories: await Promise.all(
-      dirs.map(async (name) => ({
-        path: name,
-        migrationFile: {
-          path: "migration.sql",
-          content: await readFile(join(migrationsDir, name, "migration.sql"), "utf8").then(
-            (value) => ({ tag: "ok", value }),
-            (e: Error) => ({ tag: "error", value: e.message }),
-          ),
-        },
-      })),
-    ),
-  };
-}
-
-/** Applies every migration not yet recorded; returns the names applied now. */
-export async function applyMigrations(ownerUrl: string): Promise<string[]> {
-  const engine = await loadEngine(ownerUrl, await readSchemaFiles());
-  try {
-    const out = await engine.applyMigrations({ migrationsList: await migrationsList(), filters: noFilter });
-    return out.appliedMigrationNames;
-  } finally {
-    engine.free();
-  }
 }
 
 /** The SQL that turns the `from` schema (none: an empty database) into `to`. */

@@ -1,6 +1,6 @@
 import { ensureDatabase } from "../bootstrap";
 import { dbEnv } from "../env";
-import { applyMigrations } from "../migrations";
+import { applyMigrations } from "../apply-migrations";
 
 // Roles, database and migrations in one step: `npm run db:setup [-- --fresh]`.
 const env = dbEnv();
