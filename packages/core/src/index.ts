@@ -32,3 +32,4 @@ export * from "./twins/history";
 export * from "./twins/groups";
 export * from "./twins/csv-import";
 export * from "./twins/tenant-module";
+export * from "./measures/index";

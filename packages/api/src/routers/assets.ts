@@ -12,6 +12,15 @@ import {
   searchAssets,
   writeAssetMetadata,
 } from "@iot/core";
+import {
+  ZAssetMeasuresQuerySchema,
+  ZMGetLastMeasuresSchema,
+  ZMeasureBatchSchema,
+  getLastMeasures,
+  getMeasures,
+  ingestMeasures,
+  mGetLastMeasures,
+} from "@iot/core";
 import { z } from "zod";
 import { createRouter, tenantProcedure } from "../trpc";
 import { ZCsvImportSchema } from "./csv";
@@ -51,4 +60,22 @@ export const assetsRouter = createRouter({
     .meta({ transactionTimeoutMs: 120_000 })
     .input(ZCsvImportSchema)
     .mutation(({ ctx, input }) => importAssetsCsv(ctx.db, ctx.tenant.tenant.group, input.csv, ctx.principal.email)),
+
+  measureIngest: tenantProcedure("measures:write")
+    .input(z.object({ assetId: z.string().uuid("must be an asset id"), measures: ZMeasureBatchSchema }))
+    .mutation(({ ctx, input }) =>
+      ingestMeasures(ctx.db, ctx.tenant.tenant.group, {
+        source: { kind: "api", assetId: input.assetId },
+        measures: input.measures,
+      }),
+    ),
+  getMeasures: tenantProcedure("measures:read")
+    .input(ZAssetMeasuresQuerySchema)
+    .query(({ ctx, input }) => getMeasures(ctx.db, input)),
+  getLastMeasures: tenantProcedure("measures:read")
+    .input(z.object({ assetId: z.string().uuid("must be an asset id") }))
+    .query(({ ctx, input }) => getLastMeasures(ctx.db, input)),
+  mGetLastMeasures: tenantProcedure("measures:read")
+    .input(ZMGetLastMeasuresSchema)
+    .query(({ ctx, input }) => mGetLastMeasures(ctx.db, "assets", input.ids)),
 });

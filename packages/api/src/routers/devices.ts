@@ -15,6 +15,15 @@ import {
   unlinkDevice,
   updateDeviceMetadata,
 } from "@iot/core";
+import {
+  ZDeviceMeasuresQuerySchema,
+  ZMGetLastMeasuresSchema,
+  ZMeasureBatchSchema,
+  getLastMeasures,
+  getMeasures,
+  ingestMeasures,
+  mGetLastMeasures,
+} from "@iot/core";
 import { z } from "zod";
 import { createRouter, platformProcedure, scopedProcedure, tenantProcedure } from "../trpc";
 import { ZCsvImportSchema } from "./csv";
@@ -50,4 +59,29 @@ export const devicesRouter = createRouter({
   unlinkAsset: tenantProcedure("assets:write")
     .input(z.object({ deviceId: z.string().uuid() }))
     .mutation(({ ctx, input }) => unlinkDevice(ctx.db, input, ctx.principal.email)),
+
+  receiveMeasures: tenantProcedure("measures:write")
+    .input(
+      z.object({
+        deviceId: z.string().uuid("must be a device id"),
+        measures: ZMeasureBatchSchema,
+        payloadId: z.string().min(1).max(100).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ingestMeasures(ctx.db, ctx.tenant.tenant.group, {
+        source: { kind: "device", deviceId: input.deviceId },
+        measures: input.measures,
+        payloadId: input.payloadId,
+      }),
+    ),
+  getMeasures: tenantProcedure("measures:read")
+    .input(ZDeviceMeasuresQuerySchema)
+    .query(({ ctx, input }) => getMeasures(ctx.db, input)),
+  getLastMeasures: tenantProcedure("measures:read")
+    .input(z.object({ deviceId: z.string().uuid("must be a device id") }))
+    .query(({ ctx, input }) => getLastMeasures(ctx.db, input)),
+  mGetLastMeasures: tenantProcedure("measures:read")
+    .input(ZMGetLastMeasuresSchema)
+    .query(({ ctx, input }) => mGetLastMeasures(ctx.db, "devices", input.ids)),
 });

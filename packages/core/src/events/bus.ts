@@ -13,6 +13,14 @@ export interface DomainEvents {
   "asset.created": { assetId: string; tenantId: string; model: string; reference: string };
   "asset.updated": { assetId: string; tenantId: string; changed: string[] };
   "asset.deleted": { assetId: string; tenantId: string; model: string; reference: string };
+  "measures.processed": {
+    tenantId: string;
+    source: { kind: "device" | "api"; id: string; model: string; reference: string };
+    assetId: string | null;
+    measures: { name: string; slot: string | null; type: string; measuredAt: Date; values: Record<string, unknown> }[];
+    /** Asset slots whose last measure changed. */
+    updatedSlots: string[];
+  };
 }
 
 export type DomainEventName = keyof DomainEvents;

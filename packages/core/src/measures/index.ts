@@ -1,0 +1,4 @@
+export * from "./hooks";
+export * from "./partitions";
+export * from "./ingest";
+export * from "./queries";

@@ -1,0 +1,193 @@
+import { Prisma, type TenantDb } from "@iot/db";
+import { z } from "zod";
+import { AppError } from "../errors";
+import type { TLastMeasure } from "./ingest";
+
+// Reading measures: a twin's last measures (one or many twins), and its history either
+// raw (keyset pages, newest first) or in time buckets computed by Postgres: min, max,
+// avg and last of every numeric value field, and last for the rest (positions...).
+
+const ZTwinRef = z.union([z.object({ deviceId: z.string().uuid() }), z.object({ assetId: z.string().uuid() })]);
+const ZBucket = z.union([
+  z.object({
+    seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 86_400),
+  }),
+  z.object({ points: z.number().int().min(1).max(5000) }),
+]);
+
+export const ZMeasuresQuerySchema = z.object({
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  /** Measure types to keep. */
+  types: z.array(z.string().min(1).max(40)).max(20).optional(),
+  /** Device measure names, or asset slots. */
+  names: z.array(z.string().min(1).max(40)).max(64).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}:\d{1,18}$/, "must be a cursor this query returned")
+    .optional(),
+  bucket: ZBucket.optional(),
+});
+export const ZDeviceMeasuresQuerySchema = ZMeasuresQuerySchema.extend({ deviceId: z.string().uuid("must be a device id") });
+export const ZAssetMeasuresQuerySchema = ZMeasuresQuerySchema.extend({ assetId: z.string().uuid("must be an asset id") });
+export type TGetMeasures = z.infer<typeof ZDeviceMeasuresQuerySchema> | z.infer<typeof ZAssetMeasuresQuerySchema>;
+
+const DEFAULT_RANGE_MS = 24 * 3_600_000;
+
+/** The rows of one twin, newest first: the asset's slots or the device's own measures. */
+function twinWhere(db: TenantDb, input: TGetMeasures, from: Date, to: Date): Prisma.Sql {
+  const parts = [
+    Prisma.sql`tenant_id = ${db.tenantId}::uuid`,
+    Prisma.sql`measured_at >= ${from}`,
+    Prisma.sql`measured_at < ${to}`,
+  ];
+  if ("assetId" in input) parts.push(Prisma.sql`asset_id = ${input.assetId}::uuid`);
+  else parts.push(Prisma.sql`origin_id = ${input.deviceId}::uuid`);
+  if (input.types?.length) parts.push(Prisma.sql`type = ANY(${input.types}::text[])`);
+  if (input.names?.length)
+    parts.push(
+      "assetId" in input ? Prisma.sql`slot = ANY(${input.names}::text[])` : Prisma.sql`name = ANY(${input.names}::text[])`,
+    );
+  return Prisma.join(parts, " AND ");
+}
+
+async function assertTwin(db: TenantDb, input: TGetMeasures) {
+  const found =
+    "assetId" in input
+      ? await db.asset.findUnique({ where: { id: input.assetId }, select: { id: true } })
+      : await db.device.findUnique({ where: { id: input.deviceId }, select: { id: true } });
+  if (!found)
+    throw AppError.notFound("assetId" in input ? "asset" : "device", "assetId" in input ? input.assetId : input.deviceId);
+}
+
+export async function getMeasures(db: TenantDb, input: TGetMeasures, now = new Date()) {
+  await assertTwin(db, input);
+  const to = input.to ?? now;
+  const from = input.from ?? new Date(to.getTime() - DEFAULT_RANGE_MS);
+  if (from >= to) throw AppError.badRequest("from must be before to", [{ path: "from", message: "must be before to" }]);
+  if (input.bucket) return { kind: "buckets" as const, ...(await bucketed(db, input, from, to)) };
+
+  const where = [twinWhere(db, input, from, to)];
+  if (input.cursor) {
+    const [at, id] = input.cursor.split(":");
+    where.push(Prisma.sql`(measured_at, id) < (${new Date(Number(at))}::timestamptz, ${BigInt(id ?? "0")})`);
+  }
+  const rows = await db.$queryRaw<
+    {
+      id: bigint;
+      measured_at: Date;
+      type: string;
+      name: string;
+      slot: string | null;
+      values: Record<string, unknown>;
+      origin_type: string;
+      origin_id: string;
+      payload_id: string;
+    }[]
+  >`
+    SELECT id, measured_at, type, name, slot, values, origin_type, origin_id, payload_id
+    FROM measures WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY measured_at DESC, id DESC
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  return {
+    kind: "raw" as const,
+    from,
+    to,
+    items: page.map((r) => ({
+      measuredAt: r.measured_at,
+      type: r.type,
+      name: r.name,
+      slot: r.slot,
+      values: r.values,
+      origin: { type: r.origin_type, id: r.origin_id, payloadId: r.payload_id || null },
+    })),
+    // the last row's place in (measured_at, id) order
+    nextCursor: rows.length > input.limit && page.at(-1) ? `${page.at(-1)?.measured_at.getTime()}:${page.at(-1)?.id}` : null,
+  };
+}
+
+/** Bucket width: the one asked for, or the range split into about `points` buckets. */
+export function bucketSeconds(bucket: NonNullable<TGetMeasures["bucket"]>, from: Date, to: Date): number {
+  if ("seconds" in bucket) return bucket.seconds;
+  return Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 1000 / bucket.points));
+}
+
+async function bucketed(db: TenantDb, input: TGetMeasures, from: Date, to: Date) {
+  const seconds = bucketSeconds(input.bucket as NonNullable<TGetMeasures["bucket"]>, from, to);
+  if ((to.getTime() - from.getTime()) / 1000 / seconds > 20_000) {
+    throw AppError.badRequest("that would be more than 20,000 buckets: widen the bucket or shorten the range", [
+      { path: "bucket", message: "too many buckets" },
+    ]);
+  }
+  const where = twinWhere(db, input, from, to);
+  const key = "assetId" in input ? Prisma.sql`coalesce(slot, name)` : Prisma.sql`name`;
+  const bin = Prisma.sql`date_bin(make_interval(secs => ${seconds}), measured_at, ${from}::timestamptz)`;
+  const [stats, lasts] = await Promise.all([
+    db.$queryRaw<{ bucket: Date; key: string; field: string; min: number; max: number; avg: number }[]>`
+      SELECT ${bin} AS bucket, ${key} AS key, f.key AS field,
+             min((f.value)::text::float8) AS min, max((f.value)::text::float8) AS max, avg((f.value)::text::float8) AS avg
+      FROM measures m, LATERAL jsonb_each(m.values) f
+      WHERE ${where} AND jsonb_typeof(f.value) = 'number'
+      GROUP BY 1, 2, 3`,
+    db.$queryRaw<
+      { bucket: Date; key: string; type: string; count: number; values: Record<string, unknown>; measured_at: Date }[]
+    >`
+      SELECT DISTINCT ON (1, 2) ${bin} AS bucket, ${key} AS key, type,
+             count(*) OVER (PARTITION BY ${bin}, ${key})::int AS count, values, measured_at
+      FROM measures
+      WHERE ${where}
+      ORDER BY 1, 2, measured_at DESC, id DESC`,
+  ]);
+  const numbers = new Map<string, Record<string, { min: number; max: number; avg: number }>>();
+  for (const s of stats) {
+    const k = `${s.bucket.toISOString()}|${s.key}`;
+    const fields = numbers.get(k) ?? {};
+    fields[s.field] = { min: Number(s.min), max: Number(s.max), avg: Number(s.avg) };
+    numbers.set(k, fields);
+  }
+  return {
+    from,
+    to,
+    bucketSeconds: seconds,
+    buckets: lasts.map((l) => ({
+      start: l.bucket,
+      name: l.key,
+      type: l.type,
+      count: l.count,
+      last: l.values,
+      lastAt: l.measured_at,
+      numbers: numbers.get(`${l.bucket.toISOString()}|${l.key}`) ?? {},
+    })),
+  };
+}
+
+export const ZTwinIdSchema = ZTwinRef;
+
+/** The `measures` JSON column of a twin, as written by the ingestion function. */
+function lastMeasuresOf(value: unknown): Record<string, TLastMeasure> {
+  return (value ?? {}) as Record<string, TLastMeasure>;
+}
+
+export async function getLastMeasures(db: TenantDb, input: z.infer<typeof ZTwinRef>): Promise<Record<string, TLastMeasure>> {
+  const row =
+    "assetId" in input
+      ? await db.asset.findUnique({ where: { id: input.assetId }, select: { measures: true } })
+      : await db.device.findUnique({ where: { id: input.deviceId }, select: { measures: true } });
+  if (!row) throw AppError.notFound("assetId" in input ? "asset" : "device", "assetId" in input ? input.assetId : input.deviceId);
+  return lastMeasuresOf(row.measures);
+}
+
+export const ZMGetLastMeasuresSchema = z.object({ ids: z.array(z.string().uuid()).min(1).max(1000) });
+
+/** Last measures of many twins in one query; ids of another tenant or unknown are absent. */
+export async function mGetLastMeasures(db: TenantDb, table: "assets" | "devices", ids: string[]) {
+  const rows = await db.$queryRaw<{ id: string; measures: Record<string, TLastMeasure> }[]>`
+    SELECT id, measures FROM ${Prisma.raw(table)} WHERE tenant_id = ${db.tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
+  return Object.fromEntries(rows.map((r) => [r.id, r.measures]));
+}
