@@ -17,7 +17,7 @@ describe("worker", () => {
     const worker = await running;
     expect(await worker.health()).toMatchObject({ ok: true, redis: "PONG", workers: { maintenance: true } });
     const schedulers = await worker.queues.get("maintenance")?.getJobSchedulers();
-    expect(schedulers?.map((s) => s.key)).toContain("purge-auth-records");
+    expect(schedulers?.map((s) => s.key)).toEqual(expect.arrayContaining(["purge-auth-records", "create-measure-partitions"]));
   });
 
   it("runs a job: old ended sessions are purged, live ones kept", async () => {
@@ -42,6 +42,19 @@ describe("worker", () => {
     expect(result.sessions).toBeGreaterThanOrEqual(1);
     const left = await withPlatform((db) => db.session.findMany({ where: { userId }, select: { tokenHash: true } }));
     expect(left.map((s) => s.tokenHash)).toEqual([`live-${userId}`]);
+  });
+
+  it("creates the measure partitions of this month and the next ones", async () => {
+    const worker = await running;
+    const events = new QueueEvents("maintenance", { connection: { url: redisUrl }, prefix });
+    await events.waitUntilReady();
+    const job = await worker.queues.get("maintenance")?.add("create-measure-partitions", { monthsAhead: 14 });
+    const created: string[] = await job?.waitUntilFinished(events, 10_000);
+    await events.close();
+    const now = new Date();
+    const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 14, 1));
+    expect(created).toHaveLength(15);
+    expect(created.at(-1)).toBe(`measures_y${later.getUTCFullYear()}m${String(later.getUTCMonth() + 1).padStart(2, "0")}`);
   });
 
   it("the process answers /healthz and stops cleanly on SIGTERM", async () => {

@@ -35,6 +35,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   for (const w of workers) w.on("failed", (job, err) => console.error(`job ${job?.name} ${job?.id} failed: ${err.message}`));
 
+  // the months ahead exist from the first minute, not only after the first nightly run
+  await queues.get(jobs.createMeasurePartitions.queue)?.add(jobs.createMeasurePartitions.name, {}, { removeOnComplete: 100 });
   for (const def of Object.values(jobs)) {
     if (!def.every) continue;
     await queues.get(def.queue)?.upsertJobScheduler(def.name, def.every, {

@@ -22,6 +22,12 @@ export const jobs = {
     payload: z.object({ olderThanHours: z.number().int().positive().default(24) }),
     every: { pattern: "17 3 * * *" },
   }),
+  createMeasurePartitions: defineJob({
+    queue: "maintenance",
+    name: "create-measure-partitions",
+    payload: z.object({ monthsAhead: z.number().int().min(0).max(24).default(3) }),
+    every: { pattern: "7 0 * * *" },
+  }),
 } as const;
 
 export type JobName = keyof typeof jobs;
