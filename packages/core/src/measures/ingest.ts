@@ -15,6 +15,44 @@ import { ensureMeasurePartitions } from "./partitions";
 // idempotent), last measures and last-seen, asset history, after hooks, event.
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
+
+/**
+ * The rollups of the rows just inserted (the CTE `ins`), upserted in the same statement:
+ * per twin and key (device and measure name; asset and slot), hourly and daily, the
+ * count, min/max/sum/count of each numeric value field, and the latest values.
+ */
+const ROLLUP_UPSERT = Prisma.sql`
+  keyed AS (
+    SELECT origin_id AS twin_id, name AS key, type, measured_at, values FROM ins WHERE origin_type = 'device'
+    UNION ALL
+    SELECT asset_id, slot, type, measured_at, values FROM ins WHERE asset_id IS NOT NULL),
+  grains AS (
+    SELECT k.*, g.granularity, date_trunc(g.granularity, k.measured_at, 'UTC') AS bucket_start
+    FROM keyed k CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)),
+  field_stats AS (
+    SELECT twin_id, key, granularity, bucket_start,
+           jsonb_object_agg(field, jsonb_build_object('min', mn, 'max', mx, 'sum', sm, 'count', n)) AS stats
+    FROM (SELECT g.twin_id, g.key, g.granularity, g.bucket_start, f.field,
+                 min(f.value::text::float8) AS mn, max(f.value::text::float8) AS mx, sum(f.value::text::float8) AS sm, count(*) AS n
+          FROM grains g, jsonb_each(g.values) AS f(field, value)
+          WHERE jsonb_typeof(f.value) = 'number'
+          GROUP BY 1, 2, 3, 4, 5) per_field
+    GROUP BY 1, 2, 3, 4),
+  agg AS (
+    SELECT g.twin_id, g.key, min(g.type) AS type, g.granularity, g.bucket_start, count(*)::int AS count,
+           max(g.measured_at) AS last_at, (array_agg(g.values ORDER BY g.measured_at DESC))[1] AS last_values
+    FROM grains g GROUP BY 1, 2, 4, 5),
+  rolled AS (
+    INSERT INTO measure_rollups (tenant_id, twin_id, key, type, granularity, bucket_start, count, stats, last_at, last_values)
+    SELECT ${Prisma.raw("current_setting('app.tenant_id')")}::uuid, a.twin_id, a.key, a.type, a.granularity, a.bucket_start, a.count,
+           coalesce(s.stats, '{}'::jsonb), a.last_at, a.last_values
+    FROM agg a LEFT JOIN field_stats s USING (twin_id, key, granularity, bucket_start)
+    ON CONFLICT (twin_id, key, granularity, bucket_start) DO UPDATE SET
+      count = measure_rollups.count + EXCLUDED.count,
+      stats = merge_rollup_stats(measure_rollups.stats, EXCLUDED.stats),
+      last_values = CASE WHEN EXCLUDED.last_at >= measure_rollups.last_at THEN EXCLUDED.last_values ELSE measure_rollups.last_values END,
+      last_at = GREATEST(measure_rollups.last_at, EXCLUDED.last_at)
+    RETURNING 1)`;
 const INSERT_BATCH = 5000;
 
 export const ZMeasureInputSchema = z.object({
@@ -175,13 +213,15 @@ export async function ingestMeasures(
       WITH ins AS (
         INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
         SELECT ${db.tenantId}::uuid, m.measured_at, m.type, m.name, m.values,
-               CASE WHEN m.slot IS NULL THEN NULL ELSE ${asset?.id ?? null}::uuid END, m.slot, ${originType}, ${originId}::uuid, ${payloadId}
+               CASE WHEN m.slot IS NULL THEN NULL ELSE ${asset?.id ?? null}::uuid END, m.slot,
+               ${originType}, ${originId}::uuid, ${payloadId}
         FROM unnest(${batch.map((m) => m.measuredAt)}::timestamptz[], ${batch.map((m) => m.type)}::text[], ${batch.map((m) => m.name)}::text[],
                     ${batch.map((m) => JSON.stringify(m.values))}::jsonb[], ${batch.map((m) => m.slot)}::text[])
              AS m(measured_at, type, name, values, slot)
         ON CONFLICT DO NOTHING
-        RETURNING 1)
-      SELECT count(*)::int AS n FROM ins`;
+        RETURNING measured_at, type, name, slot, values, asset_id, origin_id, origin_type),
+      ${ROLLUP_UPSERT}
+      SELECT (SELECT count(*) FROM ins)::int AS n`;
     inserted += rows[0]?.n ?? 0;
   }
 

@@ -70,7 +70,7 @@ export async function getMeasures(db: TenantDb, input: TGetMeasures, now = new D
   const to = input.to ?? now;
   const from = input.from ?? new Date(to.getTime() - DEFAULT_RANGE_MS);
   if (from >= to) throw AppError.badRequest("from must be before to", [{ path: "from", message: "must be before to" }]);
-  if (input.bucket) return { kind: "buckets" as const, ...(await bucketed(db, input, from, to)) };
+  if (input.bucket) return { kind: "buckets" as const, ...(await measureBuckets(db, input, from, to)) };
 
   const where = [twinWhere(db, input, from, to)];
   if (input.cursor) {
@@ -112,14 +112,47 @@ export async function getMeasures(db: TenantDb, input: TGetMeasures, now = new D
   };
 }
 
-/** Bucket width: the one asked for, or the range split into about `points` buckets. */
+const NICE_STEPS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000,
+];
+
+/**
+ * Bucket width: the one asked for, or the range split into about `points` buckets,
+ * rounded up to a round step (whole hours and days can be read from the rollups).
+ */
 export function bucketSeconds(bucket: NonNullable<TGetMeasures["bucket"]>, from: Date, to: Date): number {
   if ("seconds" in bucket) return bucket.seconds;
-  return Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 1000 / bucket.points));
+  const wanted = Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 1000 / bucket.points));
+  return NICE_STEPS.find((s) => s >= wanted) ?? Math.ceil(wanted / 86_400) * 86_400;
 }
 
-async function bucketed(db: TenantDb, input: TGetMeasures, from: Date, to: Date) {
+/** The coarsest rollup whose buckets fit whole in buckets of this width, or raw rows. */
+export function rollupFor(seconds: number): "day" | "hour" | "raw" {
+  if (seconds % 86_400 === 0) return "day";
+  if (seconds % 3600 === 0) return "hour";
+  return "raw";
+}
+
+interface TBucket {
+  start: Date;
+  name: string;
+  type: string;
+  count: number;
+  last: Record<string, unknown>;
+  lastAt: Date;
+  numbers: Record<string, { min: number; max: number; avg: number }>;
+}
+
+/**
+ * Time buckets of a twin's measures: from the daily or hourly rollups when the width is
+ * whole days or hours (the buckets then start on a UTC day or hour at or before `from`),
+ * otherwise from the raw rows. `source` forces one (tests compare them).
+ */
+export async function measureBuckets(db: TenantDb, input: TGetMeasures, from: Date, to: Date, source?: "raw" | "rollup") {
   const seconds = bucketSeconds(input.bucket as NonNullable<TGetMeasures["bucket"]>, from, to);
+  const grain = source === "raw" ? "raw" : rollupFor(seconds);
+  if (grain !== "raw")
+    return { ...(await fromRollups(db, input, from, to, seconds, grain)), bucketSeconds: seconds, source: grain };
   if ((to.getTime() - from.getTime()) / 1000 / seconds > 20_000) {
     throw AppError.badRequest("that would be more than 20,000 buckets: widen the bucket or shorten the range", [
       { path: "bucket", message: "too many buckets" },
@@ -155,14 +188,83 @@ async function bucketed(db: TenantDb, input: TGetMeasures, from: Date, to: Date)
     from,
     to,
     bucketSeconds: seconds,
-    buckets: lasts.map((l) => ({
-      start: l.bucket,
-      name: l.key,
-      type: l.type,
-      count: l.count,
-      last: l.values,
-      lastAt: l.measured_at,
-      numbers: numbers.get(`${l.bucket.toISOString()}|${l.key}`) ?? {},
+    source: "raw" as const,
+    buckets: lasts.map(
+      (l): TBucket => ({
+        start: l.bucket,
+        name: l.key,
+        type: l.type,
+        count: l.count,
+        last: l.values,
+        lastAt: l.measured_at,
+        numbers: numbers.get(`${l.bucket.toISOString()}|${l.key}`) ?? {},
+      }),
+    ),
+  };
+}
+
+async function fromRollups(db: TenantDb, input: TGetMeasures, from: Date, to: Date, seconds: number, grain: "hour" | "day") {
+  const start = new Date(
+    Math.floor(from.getTime() / ((grain === "day" ? 86_400 : 3600) * 1000)) * (grain === "day" ? 86_400 : 3600) * 1000,
+  );
+  const twinId = "assetId" in input ? input.assetId : input.deviceId;
+  const parts = [
+    Prisma.sql`tenant_id = ${db.tenantId}::uuid`,
+    Prisma.sql`twin_id = ${twinId}::uuid`,
+    Prisma.sql`granularity = ${grain}`,
+    Prisma.sql`bucket_start >= ${start}`,
+    Prisma.sql`bucket_start < ${to}`,
+  ];
+  if (input.types?.length) parts.push(Prisma.sql`type = ANY(${input.types}::text[])`);
+  if (input.names?.length) parts.push(Prisma.sql`key = ANY(${input.names}::text[])`);
+  const rows = await db.$queryRaw<
+    {
+      bucket: Date;
+      key: string;
+      type: string;
+      count: number;
+      stats: Record<string, { min: number; max: number; sum: number; count: number }>;
+      last_at: Date;
+      last_values: Record<string, unknown>;
+    }[]
+  >`
+    SELECT date_bin(make_interval(secs => ${seconds}), bucket_start, ${start}::timestamptz) AS bucket, key, type, count, stats, last_at, last_values
+    FROM measure_rollups WHERE ${Prisma.join(parts, " AND ")}
+    ORDER BY 1, 2`;
+  const buckets = new Map<string, TBucket & { sums: Record<string, { min: number; max: number; sum: number; count: number }> }>();
+  for (const r of rows) {
+    const k = `${r.bucket.toISOString()}|${r.key}`;
+    const b = buckets.get(k) ?? {
+      start: r.bucket,
+      name: r.key,
+      type: r.type,
+      count: 0,
+      last: r.last_values,
+      lastAt: r.last_at,
+      numbers: {},
+      sums: {},
+    };
+    b.count += r.count;
+    if (r.last_at >= b.lastAt) {
+      b.last = r.last_values;
+      b.lastAt = r.last_at;
+    }
+    for (const [field, st] of Object.entries(r.stats)) {
+      const acc = b.sums[field];
+      b.sums[field] = acc
+        ? { min: Math.min(acc.min, st.min), max: Math.max(acc.max, st.max), sum: acc.sum + st.sum, count: acc.count + st.count }
+        : { ...st };
+    }
+    buckets.set(k, b);
+  }
+  return {
+    from: start,
+    to,
+    buckets: [...buckets.values()].map(({ sums, ...b }) => ({
+      ...b,
+      numbers: Object.fromEntries(
+        Object.entries(sums).map(([f, st]) => [f, { min: st.min, max: st.max, avg: st.sum / st.count }]),
+      ),
     })),
   };
 }
