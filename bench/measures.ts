@@ -153,37 +153,61 @@ async function fillAssets(tenantId: string): Promise<Twins> {
   }
 }
 
+// The hourly and daily rollups of the rows just inserted (CTE `ins`: one asset slot,
+// "temperature"), as the ingestion function writes them: per field min, max, sum, count.
+const ROLLUPS = `
+  grains AS (
+    SELECT i.asset_id, g.granularity, date_trunc(g.granularity, i.measured_at, 'UTC') AS bucket_start,
+           i.measured_at, i.values, (i.values ->> 'temperature')::float8 AS v
+    FROM ins i CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)),
+  rolled AS (
+    INSERT INTO measure_rollups (tenant_id, twin_id, key, type, granularity, bucket_start, count, stats, last_at, last_values)
+    SELECT $1::uuid, asset_id, 'temperature', 'temperature', granularity, bucket_start, count(*)::int,
+           jsonb_build_object('temperature', jsonb_build_object('min', min(v), 'max', max(v), 'sum', sum(v), 'count', count(*))),
+           max(measured_at), (array_agg(values ORDER BY measured_at DESC))[1]
+    FROM grains GROUP BY asset_id, granularity, bucket_start
+    RETURNING 1)`;
+
 const TEMPERATURE = (t: string) =>
   `round((21 + 4 * sin(extract(epoch FROM ${t}) / 86400 * 2 * pi()) + random() * 1.5)::numeric, 2)`;
 
 // The measures, as the owner role: one INSERT ... SELECT per hot asset and month-sized
-// chunk (in time order, so each index grows at its right edge), LOAD_CONCURRENCY at once;
-// then the cold measures; then each asset's last measure and last-seen.
+// chunk (in time order, so each index grows at its right edge), LOAD_CONCURRENCY at once,
+// each with its rollups in the same statement; then the cold measures (and rollups);
+// then each asset's last measure and last-seen.
 async function fillMeasures(tenantId: string, twins: Twins) {
   const t0 = performance.now();
   const hotFrom = new Date(NOW.getTime() - HOT_DAYS * DAY_MS + 60_000);
   const chunks: { asset: string; from: Date; to: Date }[] = [];
+  // chunks end on a UTC midnight, so no hourly or daily rollup spans two of them
   for (const asset of twins.hot) {
-    for (let from = hotFrom.getTime(); from <= NOW.getTime(); from += 30 * DAY_MS) {
-      const to = Math.min(NOW.getTime(), from + 30 * DAY_MS - 60_000);
-      chunks.push({ asset, from: new Date(from), to: new Date(to) });
+    for (let from = hotFrom.getTime(); from <= NOW.getTime(); ) {
+      const next = Math.floor(from / DAY_MS) * DAY_MS + 30 * DAY_MS;
+      chunks.push({ asset, from: new Date(from), to: new Date(Math.min(NOW.getTime(), next - 60_000)) });
+      from = next;
     }
   }
   let hotRows = 0;
+  let rollupRows = 0;
   let done = 0;
   let lastReport = performance.now();
   const worker = async () => {
     const c = await ownerClient();
     try {
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-        const r = await c.query(
-          `INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
-           SELECT $1::uuid, t, 'temperature', 'temperature', jsonb_build_object('temperature', ${TEMPERATURE("t")}),
-                  $2::uuid, 'temperature', 'api', $2::uuid, ''
-           FROM generate_series($3::timestamptz, $4::timestamptz, interval '1 minute') AS t`,
+        const r = await c.query<{ n: number; r: number }>(
+          `WITH ins AS (
+             INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
+             SELECT $1::uuid, t, 'temperature', 'temperature', jsonb_build_object('temperature', ${TEMPERATURE("t")}),
+                    $2::uuid, 'temperature', 'api', $2::uuid, ''
+             FROM generate_series($3::timestamptz, $4::timestamptz, interval '1 minute') AS t
+             RETURNING asset_id, measured_at, values),
+           ${ROLLUPS}
+           SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT count(*) FROM rolled)::int AS r`,
           [tenantId, chunk.asset, chunk.from, chunk.to],
         );
-        hotRows += r.rowCount ?? 0;
+        hotRows += r.rows[0]?.n ?? 0;
+        rollupRows += r.rows[0]?.r ?? 0;
         done++;
         if (performance.now() - lastReport > 15_000) {
           lastReport = performance.now();
@@ -214,18 +238,24 @@ async function fillMeasures(tenantId: string, twins: Twins) {
        WHERE a.tenant_id = $1 AND a.id <> ALL($4::uuid[])`,
       [tenantId, NOW, COLD_PER_ASSET, skip],
     );
-    const cold = await owner.query(
-      `INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
-       SELECT $1::uuid, measured_at, 'temperature', 'temperature', jsonb_build_object('temperature', temperature),
-              asset_id, 'temperature', 'api', asset_id, ''
-       FROM cold ORDER BY measured_at
-       ON CONFLICT DO NOTHING`,
+    const { rows: coldRows } = await owner.query<{ n: number; r: number }>(
+      `WITH ins AS (
+         INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
+         SELECT $1::uuid, measured_at, 'temperature', 'temperature', jsonb_build_object('temperature', temperature),
+                asset_id, 'temperature', 'api', asset_id, ''
+         FROM cold ORDER BY measured_at
+         ON CONFLICT DO NOTHING
+         RETURNING asset_id, measured_at, values),
+       ${ROLLUPS}
+       SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT count(*) FROM rolled)::int AS r`,
       [tenantId],
     );
+    const coldN = coldRows[0]?.n ?? 0;
+    rollupRows += coldRows[0]?.r ?? 0;
     const coldMs = ms(t1);
     console.log(
-      `cold: ${int(cold.rowCount ?? 0)} measures (${COLD_PER_ASSET} per other asset, over the past year) in ${fmt(coldMs / 1000)} s, ` +
-        `${int((cold.rowCount ?? 0) / (coldMs / 1000))} rows/s`,
+      `cold: ${int(coldN)} measures (${COLD_PER_ASSET} per other asset, over the past year) in ${fmt(coldMs / 1000)} s, ` +
+        `${int(coldN / (coldMs / 1000))} rows/s; ${int(rollupRows)} hourly and daily rollups in all`,
     );
 
     const t2 = performance.now();
@@ -253,11 +283,16 @@ async function fillMeasures(tenantId: string, twins: Twins) {
     const t3 = performance.now();
     await owner.query("VACUUM ANALYZE measures");
     await owner.query("VACUUM ANALYZE assets");
+    await owner.query("VACUUM ANALYZE measure_rollups");
     const { rows } = await owner.query(
       `SELECT (SELECT count(*) FROM measures)::bigint AS n,
+              (SELECT sum(count) FROM measure_rollups WHERE granularity = 'day')::bigint AS day_n,
+              (SELECT sum(count) FROM measure_rollups WHERE granularity = 'hour')::bigint AS hour_n,
               pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits
                               WHERE inhparent = 'measures'::regclass)::bigint) AS size`,
     );
+    if (rows[0].n !== rows[0].day_n || rows[0].n !== rows[0].hour_n)
+      throw new Error(`rollups count ${rows[0].day_n} (day), ${rows[0].hour_n} (hour) of ${rows[0].n} measures`);
     const loadMs = hotMs + coldMs;
     console.log(
       `load: ${int(Number(rows[0].n))} measures (${rows[0].size} with indexes) in ${fmt(loadMs / 1000)} s, ` +

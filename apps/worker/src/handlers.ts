@@ -1,4 +1,4 @@
-import { type JobName, createPartitionsAhead, jobs, purgeAuthRecords } from "@iot/core";
+import { type JobName, applyRetention, createPartitionsAhead, jobs, purgeAuthRecords } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { UnrecoverableError } from "bullmq";
 
@@ -24,4 +24,5 @@ function handler<N extends JobName>(
 export const handlers = new Map<string, Handler>([
   handler("purgeAuthRecords", (p) => withPlatform((db) => purgeAuthRecords(db, p.olderThanHours))),
   handler("createMeasurePartitions", (p) => withPlatform((db) => createPartitionsAhead(db, p.monthsAhead))),
+  handler("applyMeasureRetention", () => withPlatform((db) => applyRetention(db), { timeout: 30 * 60_000 })),
 ]);

@@ -18,7 +18,12 @@ export const tenantsRouter = createRouter({
     .mutation(({ ctx, input }) => createTenant(ctx.db, input)),
 
   update: platformProcedure
-    .input(ZTenantId.extend({ name: ZTenantNameSchema.optional() }))
+    .input(
+      ZTenantId.extend({
+        name: ZTenantNameSchema.optional(),
+        retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => updateTenant(ctx.db, input)),
 
   delete: platformProcedure.input(ZTenantId).mutation(({ ctx, input }) => deleteTenant(ctx.db, input.id)),

@@ -28,6 +28,12 @@ export const jobs = {
     payload: z.object({ monthsAhead: z.number().int().min(0).max(24).default(3) }),
     every: { pattern: "7 0 * * *" },
   }),
+  applyMeasureRetention: defineJob({
+    queue: "maintenance",
+    name: "apply-measure-retention",
+    payload: z.object({}),
+    every: { pattern: "30 2 * * *" },
+  }),
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -2,3 +2,4 @@ export * from "./hooks";
 export * from "./partitions";
 export * from "./ingest";
 export * from "./queries";
+export * from "./retention";

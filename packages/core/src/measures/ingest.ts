@@ -166,7 +166,22 @@ export async function ingestMeasures(
   const deviceModel = device ? await getDeviceModel(db, device.model) : null;
   const assetModel = asset ? await getAssetModel(db, tenantGroup, asset.model) : null;
   const slots = deviceModel?.measures ?? assetModel?.measures ?? [];
+  const settings = await db.tenantSettings.findUnique({
+    where: { tenantId: db.tenantId },
+    select: { assetHistory: true, retentionDays: true },
+  });
   const issues = checkMeasures(input.measures, slots, types, (deviceModel ?? assetModel)?.model ?? "", now);
+  if (settings?.retentionDays) {
+    // what retention would delete tonight is not stored today (and its partition may be gone)
+    const cutoff = now.getTime() - settings.retentionDays * 86_400_000;
+    input.measures.forEach((m, i) => {
+      if (m.measuredAt.getTime() < cutoff)
+        issues.push({
+          path: `measures.${i}.measuredAt`,
+          message: `older than this tenant keeps (${settings.retentionDays} days)`,
+        });
+    });
+  }
   if (issues.length) refuse(issues);
 
   // 3. device measure names to asset slots, through the link; 4. in time order
@@ -245,7 +260,6 @@ export async function ingestMeasures(
     changedSlots = Object.keys(patch);
     await updateTwin(db, "assets", asset, assetModel?.metadataMappings, patch, metadataPatches.asset, now);
     // 8. the asset's history, when the tenant keeps it
-    const settings = await db.tenantSettings.findUnique({ where: { tenantId: db.tenantId }, select: { assetHistory: true } });
     if (settings?.assetHistory && fed.length) {
       await writeHistory(db, {
         tenantId: db.tenantId,

@@ -2,8 +2,10 @@ import type { TenantDb, PlatformDb } from "@iot/db";
 
 // Monthly partitions of the measures table: the worker creates them ahead; ingestion
 // makes sure the months a batch touches exist (a backfill may reach far back). Known
-// months are remembered per process so the common case costs nothing.
-const known = new Set<string>();
+// months are remembered per process for a while (retention may drop old ones), so the
+// common case costs nothing.
+const REMEMBER_MS = 10 * 60_000;
+const known = new Map<string, number>();
 
 function monthKey(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}-01`;
@@ -13,9 +15,9 @@ export async function ensureMeasurePartitions(db: TenantDb | PlatformDb, dates: 
   const months = new Set<string>();
   for (const d of dates) months.add(monthKey(d));
   for (const month of months) {
-    if (known.has(month)) continue;
+    if ((known.get(month) ?? 0) > Date.now()) continue;
     await db.$queryRaw`SELECT ensure_measure_partition(${month}::date)`;
-    known.add(month);
+    known.set(month, Date.now() + REMEMBER_MS);
   }
 }
 

@@ -5,9 +5,23 @@ import { getTenantGroup, listTenantGroups, tenantModules } from "./groups";
 
 export const ZTenantNameSchema = z.string().trim().min(2, "at least 2 characters").max(80, "at most 80 characters");
 
-export const tenantSelect = { id: true, name: true, group: true, createdAt: true, updatedAt: true } as const;
+export const tenantSelect = {
+  id: true,
+  name: true,
+  group: true,
+  createdAt: true,
+  updatedAt: true,
+  settings: { select: { retentionDays: true, assetHistory: true, locale: true, timezone: true } },
+} as const;
 
-export type TTenant = { id: string; name: string; group: string; createdAt: Date; updatedAt: Date };
+export type TTenant = {
+  id: string;
+  name: string;
+  group: string;
+  createdAt: Date;
+  updatedAt: Date;
+  settings: { retentionDays: number | null; assetHistory: boolean; locale: string; timezone: string } | null;
+};
 
 /** Creates the tenant and runs every module's onTenantCreate, all in the caller's transaction. */
 export async function createTenant(db: PlatformDb, input: { name: string; group: string }): Promise<TTenant> {
@@ -27,8 +41,15 @@ export async function getTenant(db: PlatformDb, id: string): Promise<TTenant> {
   return tenant;
 }
 
-export async function updateTenant(db: PlatformDb, input: { id: string; name?: string }): Promise<TTenant> {
+/** Renames the tenant and/or sets its measure retention (days; null keeps everything). */
+export async function updateTenant(
+  db: PlatformDb,
+  input: { id: string; name?: string; retentionDays?: number | null },
+): Promise<TTenant> {
   await getTenant(db, input.id);
+  if (input.retentionDays !== undefined) {
+    await db.tenantSettings.update({ where: { tenantId: input.id }, data: { retentionDays: input.retentionDays } });
+  }
   return db.tenant
     .update({ where: { id: input.id }, data: { name: input.name }, select: tenantSelect })
     .catch((e) => conflictOnUnique(e, `a tenant named "${input.name}" already exists`));
