@@ -9,6 +9,8 @@ export default defineConfig({
     env: testEnv(),
     globalSetup: ["./scripts/vitest-global-setup.ts"],
     pool: "forks",
+    // the export test measures retained memory after forced collections
+    execArgv: ["--expose-gc"],
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,

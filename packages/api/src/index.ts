@@ -1,3 +1,4 @@
 export { appRouter, createCaller, type AppRouter } from "./root";
 export { createContextFromRequest, createInnerContext, SESSION_COOKIE, type Context } from "./context";
 export { handleCsvImport } from "./http/csv-import";
+export { handleMeasuresExport } from "./http/export";

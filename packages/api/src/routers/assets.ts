@@ -13,6 +13,9 @@ import {
   writeAssetMetadata,
 } from "@iot/core";
 import {
+  AppError,
+  ZExportSchema,
+  createExportLink,
   ZAssetMeasuresQuerySchema,
   ZMGetLastMeasuresSchema,
   ZMeasureBatchSchema,
@@ -78,4 +81,18 @@ export const assetsRouter = createRouter({
   mGetLastMeasures: tenantProcedure("measures:read")
     .input(ZMGetLastMeasuresSchema)
     .query(({ ctx, input }) => mGetLastMeasures(ctx.db, "assets", input.ids)),
+
+  exportMeasures: tenantProcedure("measures:read")
+    .input(ZExportSchema.extend({ assetId: z.string().uuid("must be an asset id") }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await ctx.db.asset.findUnique({ where: { id: input.assetId }, select: { id: true } })))
+        throw AppError.notFound("asset", input.assetId);
+      return createExportLink({
+        tenantId: ctx.tenant.tenant.id,
+        tenantGroup: ctx.tenant.tenant.group,
+        twin: { kind: "asset", id: input.assetId },
+        from: input.from.toISOString(),
+        to: input.to.toISOString(),
+      });
+    }),
 });

@@ -16,6 +16,9 @@ import {
   updateDeviceMetadata,
 } from "@iot/core";
 import {
+  AppError,
+  ZExportSchema,
+  createExportLink,
   ZDeviceMeasuresQuerySchema,
   ZMGetLastMeasuresSchema,
   ZMeasureBatchSchema,
@@ -84,4 +87,18 @@ export const devicesRouter = createRouter({
   mGetLastMeasures: tenantProcedure("measures:read")
     .input(ZMGetLastMeasuresSchema)
     .query(({ ctx, input }) => mGetLastMeasures(ctx.db, "devices", input.ids)),
+
+  exportMeasures: tenantProcedure("measures:read")
+    .input(ZExportSchema.extend({ deviceId: z.string().uuid("must be a device id") }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await ctx.db.device.findUnique({ where: { id: input.deviceId }, select: { id: true } })))
+        throw AppError.notFound("device", input.deviceId);
+      return createExportLink({
+        tenantId: ctx.tenant.tenant.id,
+        tenantGroup: ctx.tenant.tenant.group,
+        twin: { kind: "device", id: input.deviceId },
+        from: input.from.toISOString(),
+        to: input.to.toISOString(),
+      });
+    }),
 });

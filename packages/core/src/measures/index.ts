@@ -3,3 +3,4 @@ export * from "./partitions";
 export * from "./ingest";
 export * from "./queries";
 export * from "./retention";
+export * from "./export";
