@@ -48,6 +48,10 @@ export const onMeasuresBefore = (hook: Hook) => register(before, hook);
 /** `measures:process:after`: returns the function that removes the hook. */
 export const onMeasuresAfter = (hook: Hook) => register(after, hook);
 
+export function hasHooks(stage: "before" | "after"): boolean {
+  return (stage === "before" ? before : after).length > 0;
+}
+
 export async function runHooks(stage: "before" | "after", ctx: TMeasureHookContext): Promise<void> {
   for (const hook of stage === "before" ? [...before] : [...after]) await hook(ctx);
 }

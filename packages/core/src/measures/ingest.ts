@@ -6,7 +6,7 @@ import { writeHistory } from "../twins/history";
 import { measureTypeMap, valuesSchema } from "../twins/measure-types";
 import { mergeMetadata, validateMetadata } from "../twins/metadata";
 import { type TMeasureSlot, getAssetModel, getDeviceModel } from "../twins/models";
-import { type TMeasureHookContext, type TProcessedMeasure, type TTwinRef, runHooks } from "./hooks";
+import { type TMeasureHookContext, type TProcessedMeasure, type TTwinRef, hasHooks, runHooks } from "./hooks";
 import { ensureMeasurePartitions } from "./partitions";
 
 // The one ingestion function: devices.receiveMeasures, assets.measureIngest and the
@@ -207,11 +207,14 @@ export async function ingestMeasures(
     measures,
     setMetadata: (target, patch) => Object.assign(metadataPatches[target], patch),
   };
-  await runHooks("before", ctx);
-  ctx.measures.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
-  const hookIssues = checkMeasures(ctx.measures, slots, types, (deviceModel ?? assetModel)?.model ?? "", now);
-  if (hookIssues.length)
-    throw new Error(`a measures:process:before hook produced invalid measures: ${hookIssues.map((i) => i.message).join("; ")}`);
+  if (hasHooks("before")) {
+    await runHooks("before", ctx);
+    ctx.measures.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+    const hookIssues = checkMeasures(ctx.measures, slots, types, (deviceModel ?? assetModel)?.model ?? "", now);
+    if (hookIssues.length) {
+      throw new Error(`a measures:process:before hook produced invalid measures: ${hookIssues.map((i) => i.message).join("; ")}`);
+    }
+  }
 
   // 6. insert, batched, idempotent on (origin, name, measured_at, payload)
   const originType = device ? "device" : "api";

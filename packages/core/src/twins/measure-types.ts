@@ -86,9 +86,17 @@ function fieldSchema(spec: TFieldSpec): z.ZodType {
   return spec.required ? schema : schema.optional();
 }
 
-/** The zod schema of a type's values: the declared fields, nothing else. */
-export function valuesSchema(type: Pick<TMeasureType, "fields">) {
-  return z.object(Object.fromEntries(Object.entries(type.fields).map(([k, spec]) => [k, fieldSchema(spec)]))).strict();
+const schemas = new Map<string, z.ZodType>();
+
+/** The zod schema of a type's values: the declared fields, nothing else (built once per field spec). */
+export function valuesSchema(type: Pick<TMeasureType, "fields">): z.ZodType {
+  const key = JSON.stringify(type.fields);
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = z.object(Object.fromEntries(Object.entries(type.fields).map(([k, spec]) => [k, fieldSchema(spec)]))).strict();
+    schemas.set(key, schema);
+  }
+  return schema;
 }
 
 function present(type: TMeasureType) {

@@ -9,6 +9,7 @@ import { Badge, Card, Notice, PageHeader } from "@/components/ui/surface";
 import { MetadataForm } from "@/components/twins/metadata-form";
 import { formatWhen } from "@/components/twins/status-badge";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { MeasuresPanel } from "@/components/measures/measures-panel";
 import { HistoryTimeline } from "./history-timeline";
 
 export default function AssetPage() {
@@ -119,6 +120,9 @@ export default function AssetPage() {
           )}
         </div>
       </div>
+      <section className="mt-6" aria-label="Measures">
+        <MeasuresPanel twin={{ kind: "asset", id: a.id }} />
+      </section>
       <ConfirmDialog
         open={deleting}
         title={`Delete ${a.reference}?`}

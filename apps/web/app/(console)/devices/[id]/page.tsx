@@ -10,6 +10,7 @@ import { Badge, Card, Notice, PageHeader } from "@/components/ui/surface";
 import { MetadataForm } from "@/components/twins/metadata-form";
 import { StatusBadge, formatWhen } from "@/components/twins/status-badge";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { MeasuresPanel } from "@/components/measures/measures-panel";
 import { LinkDialog } from "./link-dialog";
 
 export default function DevicePage() {
@@ -132,6 +133,11 @@ export default function DevicePage() {
           </Card>
         </div>
       </div>
+      {!catalog && (
+        <section className="mt-6" aria-label="Measures">
+          <MeasuresPanel twin={{ kind: "device", id: d.id }} />
+        </section>
+      )}
       {linking && model.data && (
         <LinkDialog
           device={d}
