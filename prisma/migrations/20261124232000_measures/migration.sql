@@ -52,6 +52,11 @@ DECLARE
   first_day date := date_trunc('month', month_start)::date;
   part text := format('measures_y%sm%s', to_char(first_day, 'YYYY'), to_char(first_day, 'MM'));
 BEGIN
+  IF to_regclass(part) IS NOT NULL THEN
+    RETURN part;
+  END IF;
+  -- two sessions creating the same month at once would collide in the catalog
+  PERFORM pg_advisory_xact_lock(hashtext('ensure_measure_partition'));
   IF to_regclass(part) IS NULL THEN
     EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF measures FOR VALUES FROM (%L) TO (%L)', part, first_day, (first_day + interval '1 month')::date);
     EXECUTE format('REVOKE ALL ON %I FROM iot_application', part);
