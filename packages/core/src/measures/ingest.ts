@@ -289,7 +289,9 @@ export async function ingestMeasures(
  * a thousand elements each for the client to encode.
  */
 function rowsJson(batch: TProcessedMeasure[]): string {
-  return JSON.stringify(batch.map((m) => ({ measured_at: m.measuredAt.toISOString(), type: m.type, name: m.name, values: m.values, slot: m.slot })));
+  return JSON.stringify(
+    batch.map((m) => ({ measured_at: m.measuredAt.toISOString(), type: m.type, name: m.name, values: m.values, slot: m.slot })),
+  );
 }
 
 function twinRef(t: LockedTwin): TTwinRef {
