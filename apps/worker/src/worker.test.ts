@@ -49,13 +49,13 @@ describe("worker", () => {
     const events = new QueueEvents("maintenance", { connection: { url: redisUrl }, prefix });
     await events.waitUntilReady();
     const job = await worker.queues.get("maintenance")?.add("create-measure-partitions", { monthsAhead: 14 });
-    const created: string[] = await job?.waitUntilFinished(events, 10_000);
+    const created: string[] = await job?.waitUntilFinished(events, 60_000);
     await events.close();
     const now = new Date();
     const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 14, 1));
     expect(created).toHaveLength(15);
     expect(created.at(-1)).toBe(`measures_y${later.getUTCFullYear()}m${String(later.getUTCMonth() + 1).padStart(2, "0")}`);
-  });
+  }, 90_000);
 
   it("the process answers /healthz and stops cleanly on SIGTERM", async () => {
     const port = 39000 + Math.floor(Math.random() * 1000);

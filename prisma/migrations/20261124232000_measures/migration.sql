@@ -58,7 +58,11 @@ BEGIN
   -- two sessions creating the same month at once would collide in the catalog
   PERFORM pg_advisory_xact_lock(hashtext('ensure_measure_partition'));
   IF to_regclass(part) IS NULL THEN
-    EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF measures FOR VALUES FROM (%L) TO (%L)', part, first_day, (first_day + interval '1 month')::date);
+    -- made apart then attached: ATTACH takes a lock on measures that lets reads and inserts
+    -- go on, where CREATE TABLE ... PARTITION OF would wait for every open reader (a long
+    -- export) and queue all ingestion behind it
+    EXECUTE format('CREATE TABLE %I (LIKE measures INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)', part);
+    EXECUTE format('ALTER TABLE measures ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, first_day, (first_day + interval '1 month')::date);
     EXECUTE format('REVOKE ALL ON %I FROM iot_application', part);
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', part);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', part);
