@@ -3,11 +3,13 @@ import { z } from "zod";
 import { AppError, type AppErrorIssue } from "../errors";
 import { emitAfterCommit } from "../events/bus";
 import { writeHistory } from "../twins/history";
-import { measureTypeMap, valuesSchema } from "../twins/measure-types";
+import { type measureTypeMap, valuesSchema } from "../twins/measure-types";
 import { mergeMetadata, validateMetadata } from "../twins/metadata";
-import { type TMeasureSlot, getAssetModel, getDeviceModel } from "../twins/models";
+import type { TMeasureSlot } from "../twins/models";
 import { type TMeasureHookContext, type TProcessedMeasure, type TTwinRef, hasHooks, runHooks } from "./hooks";
+import { cachedAssetModel, cachedDeviceModel, cachedMeasureTypes, cachedTenantSettings } from "./definitions-cache";
 import { ensureMeasurePartitions } from "./partitions";
+import { rollupRows, upsertRollups } from "./rollups";
 
 // The one ingestion function: devices.receiveMeasures, assets.measureIngest and the
 // payload pipeline all come through here. It reads top to bottom as its steps:
@@ -16,43 +18,6 @@ import { ensureMeasurePartitions } from "./partitions";
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
 
-/**
- * The rollups of the rows just inserted (the CTE `ins`), upserted in the same statement:
- * per twin and key (device and measure name; asset and slot), hourly and daily, the
- * count, min/max/sum/count of each numeric value field, and the latest values.
- */
-const ROLLUP_UPSERT = Prisma.sql`
-  keyed AS (
-    SELECT origin_id AS twin_id, name AS key, type, measured_at, values FROM ins WHERE origin_type = 'device'
-    UNION ALL
-    SELECT asset_id, slot, type, measured_at, values FROM ins WHERE asset_id IS NOT NULL),
-  grains AS (
-    SELECT k.*, g.granularity, date_trunc(g.granularity, k.measured_at, 'UTC') AS bucket_start
-    FROM keyed k CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)),
-  field_stats AS (
-    SELECT twin_id, key, granularity, bucket_start,
-           jsonb_object_agg(field, jsonb_build_object('min', mn, 'max', mx, 'sum', sm, 'count', n)) AS stats
-    FROM (SELECT g.twin_id, g.key, g.granularity, g.bucket_start, f.field,
-                 min(f.value::text::float8) AS mn, max(f.value::text::float8) AS mx, sum(f.value::text::float8) AS sm, count(*) AS n
-          FROM grains g, jsonb_each(g.values) AS f(field, value)
-          WHERE jsonb_typeof(f.value) = 'number'
-          GROUP BY 1, 2, 3, 4, 5) per_field
-    GROUP BY 1, 2, 3, 4),
-  agg AS (
-    SELECT g.twin_id, g.key, min(g.type) AS type, g.granularity, g.bucket_start, count(*)::int AS count,
-           max(g.measured_at) AS last_at, (array_agg(g.values ORDER BY g.measured_at DESC))[1] AS last_values
-    FROM grains g GROUP BY 1, 2, 4, 5),
-  rolled AS (
-    INSERT INTO measure_rollups (tenant_id, twin_id, key, type, granularity, bucket_start, count, stats, last_at, last_values)
-    SELECT ${Prisma.raw("current_setting('app.tenant_id')")}::uuid, a.twin_id, a.key, a.type, a.granularity, a.bucket_start, a.count,
-           coalesce(s.stats, '{}'::jsonb), a.last_at, a.last_values
-    FROM agg a LEFT JOIN field_stats s USING (twin_id, key, granularity, bucket_start)
-    ON CONFLICT (twin_id, key, granularity, bucket_start) DO UPDATE SET
-      count = measure_rollups.count + EXCLUDED.count,
-      stats = merge_rollup_stats(measure_rollups.stats, EXCLUDED.stats),
-      last_values = CASE WHEN EXCLUDED.last_at >= measure_rollups.last_at THEN EXCLUDED.last_values ELSE measure_rollups.last_values END,
-      last_at = GREATEST(measure_rollups.last_at, EXCLUDED.last_at)
-    RETURNING 1)`;
 const INSERT_BATCH = 5000;
 
 export const ZMeasureInputSchema = z.object({
@@ -162,14 +127,11 @@ export async function ingestMeasures(
   }
 
   // 2. every measure checked against its model and type; all problems reported at once
-  const types = await measureTypeMap(db);
-  const deviceModel = device ? await getDeviceModel(db, device.model) : null;
-  const assetModel = asset ? await getAssetModel(db, tenantGroup, asset.model) : null;
+  const types = await cachedMeasureTypes(db);
+  const deviceModel = device ? await cachedDeviceModel(db, device.model) : null;
+  const assetModel = asset ? await cachedAssetModel(db, tenantGroup, asset.model) : null;
   const slots = deviceModel?.measures ?? assetModel?.measures ?? [];
-  const settings = await db.tenantSettings.findUnique({
-    where: { tenantId: db.tenantId },
-    select: { assetHistory: true, retentionDays: true },
-  });
+  const settings = await cachedTenantSettings(db);
   const issues = checkMeasures(input.measures, slots, types, (deviceModel ?? assetModel)?.model ?? "", now);
   if (settings?.retentionDays) {
     // what retention would delete tonight is not stored today (and its partition may be gone)
@@ -227,18 +189,21 @@ export async function ingestMeasures(
   let inserted = 0;
   for (let i = 0; i < ctx.measures.length; i += INSERT_BATCH) {
     const batch = ctx.measures.slice(i, i + INSERT_BATCH);
-    const rows = await db.$queryRaw<{ n: number }[]>`
-      WITH ins AS (
-        INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
-        SELECT ${db.tenantId}::uuid, m.measured_at, m.type, m.name, m.values,
-               CASE WHEN m.slot IS NULL THEN NULL ELSE ${asset?.id ?? null}::uuid END, m.slot,
-               ${originType}, ${originId}::uuid, ${payloadId}
-        FROM jsonb_to_recordset(${rowsJson(batch)}::jsonb) AS m(measured_at timestamptz, type text, name text, values jsonb, slot text)
-        ON CONFLICT DO NOTHING
-        RETURNING measured_at, type, name, slot, values, asset_id, origin_id, origin_type),
-      ${ROLLUP_UPSERT}
-      SELECT (SELECT count(*) FROM ins)::int AS n`;
-    inserted += rows[0]?.n ?? 0;
+    const rows = await db.$queryRaw<{ name: string; measured_at: Date }[]>`
+      INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
+      SELECT ${db.tenantId}::uuid, m.measured_at, m.type, m.name, m.values,
+             CASE WHEN m.slot IS NULL THEN NULL ELSE ${asset?.id ?? null}::uuid END, m.slot,
+             ${originType}, ${originId}::uuid, ${payloadId}
+      FROM jsonb_to_recordset(${rowsJson(batch)}::jsonb) AS m(measured_at timestamptz, type text, name text, values jsonb, slot text)
+      ON CONFLICT DO NOTHING
+      RETURNING name, measured_at`;
+    inserted += rows.length;
+    // the rollups count only what was really inserted (a retried batch adds nothing)
+    const stored =
+      rows.length === batch.length
+        ? batch
+        : keepInserted(batch, new Set(rows.map((r) => `${r.name}|${r.measured_at.getTime()}`)));
+    await upsertRollups(db, rollupRows(stored, { kind: originType, id: originId }, asset?.id ?? null));
   }
 
   // 7. last measures, only where newer; last-seen; metadata from hooks
@@ -282,6 +247,12 @@ export async function ingestMeasures(
     updatedSlots: changedSlots,
   });
   return { received: input.measures.length, inserted, duplicates: ctx.measures.length - inserted, assetId: asset?.id ?? null };
+}
+
+/** The measures of a batch whose (name, time) the insert returned. */
+function keepInserted(batch: TProcessedMeasure[], inserted: Set<string>): TProcessedMeasure[] {
+  // a key repeated inside the batch was inserted once, the first time
+  return batch.filter((m) => inserted.delete(`${m.name}|${m.measuredAt.getTime()}`));
 }
 
 /**

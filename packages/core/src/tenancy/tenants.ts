@@ -1,6 +1,7 @@
 import { type PlatformDb, actAsTenant } from "@iot/db";
 import { z } from "zod";
 import { AppError, conflictOnUnique } from "../errors";
+import { forgetDefinitions } from "../measures/ttl-cache";
 import { getTenantGroup, listTenantGroups, tenantModules } from "./groups";
 
 export const ZTenantNameSchema = z.string().trim().min(2, "at least 2 characters").max(80, "at most 80 characters");
@@ -48,6 +49,7 @@ export async function updateTenant(
 ): Promise<TTenant> {
   await getTenant(db, input.id);
   if (input.retentionDays !== undefined) {
+    forgetDefinitions();
     await db.tenantSettings.update({ where: { tenantId: input.id }, data: { retentionDays: input.retentionDays } });
   }
   return db.tenant

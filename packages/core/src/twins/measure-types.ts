@@ -1,5 +1,6 @@
 import type { PlatformDb, TenantDb } from "@iot/db";
 import { z } from "zod";
+import { forgetDefinitions } from "../measures/ttl-cache";
 import { AppError } from "../errors";
 
 // Measure types: what values a measure of that type carries. The reference platform's
@@ -133,6 +134,7 @@ export async function measureTypeMap(db: TenantDb | PlatformDb): Promise<Map<str
 }
 
 export async function writeMeasureType(db: PlatformDb, input: z.infer<typeof ZMeasureTypeSchema>) {
+  forgetDefinitions();
   if (builtins.has(input.name)) throw AppError.conflict(`"${input.name}" is a built-in measure type and cannot be changed`);
   const data = { fields: input.fields, labels: input.labels };
   await db.measureType.upsert({ where: { name: input.name }, create: { name: input.name, ...data }, update: data });
@@ -148,6 +150,7 @@ export async function measureTypeUsage(db: PlatformDb, name: string): Promise<nu
 }
 
 export async function deleteMeasureType(db: PlatformDb, name: string) {
+  forgetDefinitions();
   if (builtins.has(name)) throw AppError.conflict(`"${name}" is a built-in measure type and cannot be deleted`);
   const existing = await db.measureType.findUnique({ where: { name } });
   if (!existing) throw AppError.notFound("measure type", name);

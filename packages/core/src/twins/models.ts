@@ -1,5 +1,6 @@
 import type { PlatformDb, TenantDb } from "@iot/db";
 import { z } from "zod";
+import { forgetDefinitions } from "../measures/ttl-cache";
 import { AppError, type AppErrorIssue } from "../errors";
 import { json } from "./json";
 import { getTenantGroup } from "../tenancy/groups";
@@ -103,6 +104,7 @@ function assetModelOut(row: {
 }
 
 export async function writeDeviceModel(db: PlatformDb, input: z.infer<typeof ZDeviceModelSchema>): Promise<TDeviceModel> {
+  forgetDefinitions();
   await checkModel(db, input);
   const data = {
     measures: input.measures,
@@ -118,6 +120,7 @@ export async function writeDeviceModel(db: PlatformDb, input: z.infer<typeof ZDe
 }
 
 export async function writeAssetModel(db: PlatformDb, input: z.infer<typeof ZAssetModelSchema>): Promise<TAssetModel> {
+  forgetDefinitions();
   getTenantGroup(input.tenantGroup);
   await checkModel(db, input);
   const data = {
@@ -162,6 +165,7 @@ export async function listAssetModels(db: TenantDb | PlatformDb, tenantGroup?: s
 }
 
 export async function deleteDeviceModel(db: PlatformDb, model: string) {
+  forgetDefinitions();
   await getDeviceModel(db, model);
   const used = await db.device.count({ where: { model } });
   if (used > 0) throw AppError.conflict(`device model "${model}" is used by ${used} device(s); delete or move them first`);
@@ -170,6 +174,7 @@ export async function deleteDeviceModel(db: PlatformDb, model: string) {
 }
 
 export async function deleteAssetModel(db: PlatformDb, tenantGroup: string, model: string) {
+  forgetDefinitions();
   await getAssetModel(db, tenantGroup, model);
   const rows = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM assets a JOIN tenants t ON t.id = a.tenant_id WHERE t."group" = ${tenantGroup} AND a.model = ${model}`;

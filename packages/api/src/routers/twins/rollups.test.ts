@@ -26,7 +26,8 @@ describe("measure rollups", () => {
         values: { temperature: Math.round(rand() * 5000) / 100 },
       }));
     const recent = batch(400, 2);
-    await api.devices.receiveMeasures({ deviceId: device.id, measures: recent, payloadId: "late-1" });
+    // a measure repeated inside its batch is stored (and rolled up) once
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [...recent, ...recent.slice(0, 1)], payloadId: "late-1" });
     await api.devices.receiveMeasures({ deviceId: device.id, measures: batch(300, 0), payloadId: "late-2" });
     await api.devices.receiveMeasures({ deviceId: device.id, measures: batch(300, 1), payloadId: "late-3" });
     await api.devices.receiveMeasures({ deviceId: device.id, measures: recent, payloadId: "late-1" }); // a retry: no effect
