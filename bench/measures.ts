@@ -13,6 +13,7 @@
 // (plans for every case, not only misses).
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { printPlans, stats } from "./lib";
 
 const host = process.env.PGHOST_BENCH ?? "127.0.0.1:5432";
 const benchDb = process.env.BENCH_DATABASE ?? "iot_bench_measures";
@@ -304,15 +305,6 @@ async function fillMeasures(tenantId: string, twins: Twins) {
   }
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-
-function stats(times: number[]) {
-  const sorted = [...times].sort((x, y) => x - y);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? Number.NaN };
-}
-
 interface Case {
   key: string;
   label: string;
@@ -498,40 +490,12 @@ async function main() {
 
   // EXPLAIN as the application role, tenant set, so row-level security applies.
   const toExplain = results.filter((r) => EXPLAIN_ALL || !r.pass);
-  if (toExplain.length) {
-    const explainer = new pg.Client({ connectionString: urls.app });
-    await explainer.connect();
-    try {
-      for (const r of toExplain) {
-        capture = [];
-        await r.c.run(0);
-        const statements = capture;
-        capture = null;
-        for (const [n, s] of statements.entries()) {
-          await explainer.query("BEGIN");
-          try {
-            await explainer.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-            const plan = await explainer.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values);
-            const planLines = plan.rows.map((x) => x["QUERY PLAN"]);
-            console.log(
-              `\n-- plan: ${r.c.key} ${r.c.label}${statements.length > 1 ? ` (statement ${n + 1}/${statements.length})` : ""}`,
-            );
-            console.log(`   ${s.text.replace(/\s+/g, " ").trim().slice(0, 400)}`);
-            console.log(`   params: ${JSON.stringify(s.values).slice(0, 200)}`);
-            const head = planLines.slice(0, 16);
-            for (const l of head) console.log(`   ${l}`);
-            if (planLines.length > head.length) {
-              console.log("   ...");
-              for (const l of planLines.filter((l) => /^(Planning|Execution) Time/.test(l))) console.log(`   ${l}`);
-            }
-          } finally {
-            await explainer.query("ROLLBACK");
-          }
-        }
-      }
-    } finally {
-      await explainer.end();
-    }
+  for (const r of toExplain) {
+    capture = [];
+    await r.c.run(0);
+    const statements = capture;
+    capture = null;
+    await printPlans(urls.app, tenantId, `${r.c.key} ${r.c.label}`, statements);
   }
 
   // Ingestion: where one batch's time goes, statement by statement.

@@ -9,6 +9,7 @@
 // BENCH_WARMUP, BENCH_TARGET_MS, BENCH_EXPLAIN=all (plans for every case, not only misses).
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { type Captured, percentile, printPlans } from "./lib";
 
 const host = process.env.PGHOST_BENCH ?? "127.0.0.1:5432";
 const benchDb = process.env.BENCH_DATABASE ?? "iot_bench";
@@ -59,7 +60,6 @@ const BUILDINGS = [
 
 // Records the SQL the application sends (Prisma's pg adapter runs every query through
 // pg.Client#query), so EXPLAIN runs on exactly the statements that were timed.
-type Captured = { text: string; values: unknown[] };
 let capture: Captured[] | null = null;
 const originalQuery = pg.Client.prototype.query;
 // biome-ignore lint/suspicious/noExplicitAny: wrapping pg's overloaded query()
@@ -135,10 +135,6 @@ interface Case {
   key: string;
   label: string;
   input: (run: number) => SearchInput;
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 async function main() {
@@ -241,40 +237,12 @@ async function main() {
 
   // EXPLAIN as the application role, tenant set, so row-level security applies.
   const toExplain = results.filter((r) => EXPLAIN_ALL || !r.pass);
-  if (toExplain.length) {
-    const app = new pg.Client({ connectionString: urls.app });
-    await app.connect();
-    try {
-      for (const r of toExplain) {
-        capture = [];
-        await search(r.c.input(0));
-        const statements = capture;
-        capture = null;
-        for (const [n, s] of statements.entries()) {
-          await app.query("BEGIN");
-          try {
-            await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-            const plan = await app.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values);
-            const planLines = plan.rows.map((x) => x["QUERY PLAN"]);
-            console.log(
-              `\n-- plan: ${r.c.key} ${r.c.label}${statements.length > 1 ? ` (statement ${n + 1}/${statements.length})` : ""}`,
-            );
-            console.log(`   ${s.text.replace(/\s+/g, " ").trim().slice(0, 400)}`);
-            console.log(`   params: ${JSON.stringify(s.values).slice(0, 200)}`);
-            const head = planLines.slice(0, 14);
-            for (const l of head) console.log(`   ${l}`);
-            if (planLines.length > head.length) {
-              console.log("   ...");
-              for (const l of planLines.filter((l) => /^(Planning|Execution) Time/.test(l))) console.log(`   ${l}`);
-            }
-          } finally {
-            await app.query("ROLLBACK");
-          }
-        }
-      }
-    } finally {
-      await app.end();
-    }
+  for (const r of toExplain) {
+    capture = [];
+    await search(r.c.input(0));
+    const statements = capture;
+    capture = null;
+    await printPlans(urls.app, tenantId, `${r.c.key} ${r.c.label}`, statements, 14);
   }
 }
 

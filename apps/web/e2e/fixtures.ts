@@ -1,4 +1,7 @@
+import type { AppRouter } from "@iot/api";
 import { type Page, expect } from "@playwright/test";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import superjson from "superjson";
 
 export const E2E_ADMIN = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
 
@@ -12,4 +15,20 @@ export async function signIn(page: Page, email = E2E_ADMIN.email, password = E2E
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("current-user")).toHaveText(email);
+}
+
+/** The typed client as a program uses it; `tenant()` is read at each call. */
+export function apiClient(baseURL: string, token?: string, tenant: () => string | null = () => null) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${baseURL}/api/trpc`,
+        transformer: superjson,
+        headers: () => {
+          const t = tenant();
+          return { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(t ? { "x-tenant-id": t } : {}) };
+        },
+      }),
+    ],
+  });
 }

@@ -1,8 +1,5 @@
-import type { AppRouter } from "@iot/api";
 import { expect, test } from "@playwright/test";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import superjson from "superjson";
-import { E2E_ADMIN, signIn, unique } from "./fixtures";
+import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
 
 test("measures pushed to a linked device show on the asset as cards, chart and table, and download as CSV", async ({
   page,
@@ -10,19 +7,7 @@ test("measures pushed to a linked device show on the asset as cards, chart and t
 }) => {
   const tag = unique("m").slice(2);
   let tenantId = "";
-  const api = (token?: string) =>
-    createTRPCClient<AppRouter>({
-      links: [
-        httpBatchLink({
-          url: `${baseURL}/api/trpc`,
-          transformer: superjson,
-          headers: () => ({
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(tenantId ? { "x-tenant-id": tenantId } : {}),
-          }),
-        }),
-      ],
-    });
+  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
   const { token } = await api().auth.login.mutate(E2E_ADMIN);
   const admin = api(token);
   const tenant = await admin.tenants.create.mutate({ name: `Measures ${tag}`, group: "commons" });

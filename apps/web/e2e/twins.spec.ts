@@ -1,8 +1,5 @@
-import type { AppRouter } from "@iot/api";
 import { expect, test } from "@playwright/test";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import superjson from "superjson";
-import { E2E_ADMIN, signIn, unique } from "./fixtures";
+import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
 
 test("a platform admin models and provisions a device by CSV and attaches it; a tenant user links it to an asset and sees it in the history", async ({
   page,
@@ -13,16 +10,7 @@ test("a platform admin models and provisions a device by CSV and attaches it; a 
   const reference = `dev-${tag}`;
 
   // a tenant with an editor, through the typed client
-  const api = (token?: string) =>
-    createTRPCClient<AppRouter>({
-      links: [
-        httpBatchLink({
-          url: `${baseURL}/api/trpc`,
-          transformer: superjson,
-          headers: token ? { authorization: `Bearer ${token}` } : {},
-        }),
-      ],
-    });
+  const api = (token?: string) => apiClient(baseURL as string, token);
   const { token } = await api().auth.login.mutate(E2E_ADMIN);
   const tenant = await api(token).tenants.create.mutate({ name: `Twins ${tag}`, group: "commons" });
   const editor = { email: `editor-${tag}@example.com`, password: "editor-password" };

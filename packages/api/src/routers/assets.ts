@@ -13,9 +13,8 @@ import {
   writeAssetMetadata,
 } from "@iot/core";
 import {
-  AppError,
   ZExportSchema,
-  createExportLink,
+  exportLinkFor,
   ZAssetMeasuresQuerySchema,
   ZMGetLastMeasuresSchema,
   ZMeasureBatchSchema,
@@ -84,15 +83,5 @@ export const assetsRouter = createRouter({
 
   exportMeasures: tenantProcedure("measures:read")
     .input(ZExportSchema.extend({ assetId: z.string().uuid("must be an asset id") }))
-    .mutation(async ({ ctx, input }) => {
-      if (!(await ctx.db.asset.findUnique({ where: { id: input.assetId }, select: { id: true } })))
-        throw AppError.notFound("asset", input.assetId);
-      return createExportLink({
-        tenantId: ctx.tenant.tenant.id,
-        tenantGroup: ctx.tenant.tenant.group,
-        twin: { kind: "asset", id: input.assetId },
-        from: input.from.toISOString(),
-        to: input.to.toISOString(),
-      });
-    }),
+    .mutation(({ ctx, input }) => exportLinkFor(ctx.db, ctx.tenant.tenant, { kind: "asset", id: input.assetId }, input)),
 });

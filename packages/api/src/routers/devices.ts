@@ -16,9 +16,8 @@ import {
   updateDeviceMetadata,
 } from "@iot/core";
 import {
-  AppError,
   ZExportSchema,
-  createExportLink,
+  exportLinkFor,
   ZDeviceMeasuresQuerySchema,
   ZMGetLastMeasuresSchema,
   ZMeasureBatchSchema,
@@ -90,15 +89,5 @@ export const devicesRouter = createRouter({
 
   exportMeasures: tenantProcedure("measures:read")
     .input(ZExportSchema.extend({ deviceId: z.string().uuid("must be a device id") }))
-    .mutation(async ({ ctx, input }) => {
-      if (!(await ctx.db.device.findUnique({ where: { id: input.deviceId }, select: { id: true } })))
-        throw AppError.notFound("device", input.deviceId);
-      return createExportLink({
-        tenantId: ctx.tenant.tenant.id,
-        tenantGroup: ctx.tenant.tenant.group,
-        twin: { kind: "device", id: input.deviceId },
-        from: input.from.toISOString(),
-        to: input.to.toISOString(),
-      });
-    }),
+    .mutation(({ ctx, input }) => exportLinkFor(ctx.db, ctx.tenant.tenant, { kind: "device", id: input.deviceId }, input)),
 });

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { Prisma, withTenant } from "@iot/db";
+import { Prisma, type TenantDb, withTenant } from "@iot/db";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { measureTypeMap } from "../twins/measure-types";
@@ -28,6 +28,27 @@ interface ExportClaims {
 
 function sign(body: string): string {
   return createHmac("sha256", SECRET).update(body).digest("base64url");
+}
+
+/** The export link of a twin of this tenant (NOT_FOUND for any other). */
+export async function exportLinkFor(
+  db: TenantDb,
+  tenant: { id: string; group: string },
+  twin: { kind: "device" | "asset"; id: string },
+  range: { from: Date; to: Date },
+) {
+  const found =
+    twin.kind === "device"
+      ? await db.device.findUnique({ where: { id: twin.id }, select: { id: true } })
+      : await db.asset.findUnique({ where: { id: twin.id }, select: { id: true } });
+  if (!found) throw AppError.notFound(twin.kind, twin.id);
+  return createExportLink({
+    tenantId: tenant.id,
+    tenantGroup: tenant.group,
+    twin,
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+  });
 }
 
 export function createExportLink(claims: Omit<ExportClaims, "exp">, now = Date.now()): { url: string; expiresAt: Date } {
