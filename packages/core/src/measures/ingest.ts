@@ -9,7 +9,7 @@ import type { TMeasureSlot } from "../twins/models";
 import { type TMeasureHookContext, type TProcessedMeasure, type TTwinRef, hasHooks, runHooks } from "./hooks";
 import { cachedAssetModel, cachedDeviceModel, cachedMeasureTypes, cachedTenantSettings } from "./definitions-cache";
 import { ensureMeasurePartitions } from "./partitions";
-import { rollupRows, upsertRollups } from "./rollups";
+import { rollupRows, rollupUpsertSql } from "./rollups";
 
 // The one ingestion function: devices.receiveMeasures, assets.measureIngest and the
 // payload pipeline all come through here. It reads top to bottom as its steps:
@@ -187,6 +187,7 @@ export async function ingestMeasures(
     ctx.measures.map((m) => m.measuredAt),
   );
   let inserted = 0;
+  const stored: TProcessedMeasure[] = [];
   for (let i = 0; i < ctx.measures.length; i += INSERT_BATCH) {
     const batch = ctx.measures.slice(i, i + INSERT_BATCH);
     const rows = await db.$queryRaw<{ name: string; measured_at: Date }[]>`
@@ -199,11 +200,11 @@ export async function ingestMeasures(
       RETURNING name, measured_at`;
     inserted += rows.length;
     // the rollups count only what was really inserted (a retried batch adds nothing)
-    const stored =
-      rows.length === batch.length
+    stored.push(
+      ...(rows.length === batch.length
         ? batch
-        : keepInserted(batch, new Set(rows.map((r) => `${r.name}|${r.measured_at.getTime()}`)));
-    await upsertRollups(db, rollupRows(stored, { kind: originType, id: originId }, asset?.id ?? null));
+        : keepInserted(batch, new Set(rows.map((r) => `${r.name}|${r.measured_at.getTime()}`)))),
+    );
   }
 
   // 7. last measures, only where newer; last-seen; metadata from hooks
@@ -215,16 +216,26 @@ export async function ingestMeasures(
     originId,
     payloadId: input.payloadId ?? null,
   });
+  // rollups and both twins in one round trip
+  const writes: Prisma.Sql[] = [];
+  const rollups = rollupUpsertSql(db.tenantId, rollupRows(stored, { kind: originType, id: originId }, asset?.id ?? null));
+  if (rollups) writes.push(rollups);
   if (device) {
     const patch = newerThan(device.measures, ctx.measures, (m) => m.name, embedded);
-    await updateTwin(db, "devices", device, deviceModel?.metadataMappings, patch, metadataPatches.device, now);
+    writes.push(twinUpdateSql("devices", device, deviceModel?.metadataMappings, patch, metadataPatches.device, now));
   }
   let changedSlots: string[] = [];
+  const fed = ctx.measures.filter((m) => m.slot !== null);
   if (asset) {
-    const fed = ctx.measures.filter((m) => m.slot !== null);
     const patch = newerThan(asset.measures, fed, (m) => m.slot as string, embedded);
     changedSlots = Object.keys(patch);
-    await updateTwin(db, "assets", asset, assetModel?.metadataMappings, patch, metadataPatches.asset, now);
+    writes.push(twinUpdateSql("assets", asset, assetModel?.metadataMappings, patch, metadataPatches.asset, now));
+  }
+  await db.$executeRaw`WITH ${Prisma.join(
+    writes.map((w, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${w} RETURNING 1)`),
+    ", ",
+  )} SELECT 1`;
+  if (asset) {
     // 8. the asset's history, when the tenant keeps it
     if (settings?.assetHistory && fed.length) {
       await writeHistory(db, {
@@ -285,15 +296,15 @@ function newerThan(
   return patch;
 }
 
-async function updateTwin(
-  db: TenantDb,
+/** The UPDATE of a twin's last measures, last-seen and (from hooks) metadata. */
+function twinUpdateSql(
   table: "devices" | "assets",
   twin: LockedTwin,
   mappings: Parameters<typeof validateMetadata>[0] | undefined,
   measuresPatch: Record<string, TLastMeasure>,
   metadataPatch: Record<string, unknown>,
   now: Date,
-) {
+): Prisma.Sql {
   const metadata = Object.keys(metadataPatch).length
     ? validateMetadata(
         mappings ?? {},
@@ -301,7 +312,7 @@ async function updateTwin(
         { partial: false },
       )
     : null;
-  await db.$executeRaw`
+  return Prisma.sql`
     UPDATE ${Prisma.raw(table)}
     SET measures = measures || ${JSON.stringify(measuresPatch)}::jsonb,
         last_seen_at = GREATEST(coalesce(last_seen_at, '-infinity'::timestamptz), ${now}::timestamptz),

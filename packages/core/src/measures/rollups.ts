@@ -1,9 +1,10 @@
-import type { TenantDb } from "@iot/db";
+import { Prisma } from "@iot/db";
 import type { TProcessedMeasure } from "./hooks";
 
 // Hourly and daily rollups of the measures a batch really inserted, computed here (a
 // thousand measures make a few dozen rollup rows) and merged into measure_rollups in one
-// upsert: count, min/max/sum/count per numeric value field, and the latest values.
+// upsert (run with the twins' updates, in one round trip): count, min/max/sum/count per
+// numeric value field, and the latest values.
 
 interface FieldStats {
   min: number;
@@ -82,11 +83,12 @@ export function rollupRows(
   return [...rows.values()].map(({ lastMs: _, ...row }) => row);
 }
 
-export async function upsertRollups(db: TenantDb, rows: RollupRow[]): Promise<void> {
-  if (!rows.length) return;
-  await db.$executeRaw`
+/** The upsert of rollup rows, as a statement to run alone or inside a WITH. */
+export function rollupUpsertSql(tenantId: string, rows: RollupRow[]): Prisma.Sql | null {
+  if (!rows.length) return null;
+  return Prisma.sql`
     INSERT INTO measure_rollups (tenant_id, twin_id, key, type, granularity, bucket_start, count, stats, last_at, last_values)
-    SELECT ${db.tenantId}::uuid, r.twin_id, r.key, r.type, r.granularity, r.bucket_start, r.count, r.stats, r.last_at, r.last_values
+    SELECT ${tenantId}::uuid, r.twin_id, r.key, r.type, r.granularity, r.bucket_start, r.count, r.stats, r.last_at, r.last_values
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS r(twin_id uuid, key text, type text, granularity text, bucket_start timestamptz, count int, stats jsonb, last_at timestamptz, last_values jsonb)
     ON CONFLICT (twin_id, key, granularity, bucket_start) DO UPDATE SET

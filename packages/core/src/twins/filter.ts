@@ -77,10 +77,11 @@ const jsonb = (v: unknown) => Prisma.sql`${JSON.stringify(v)}::jsonb`;
  * The SQL condition for a filter over a twin table with model, reference, metadata,
  * last_seen_at. Safety rule, relied on by the tenant-scoped search views: every value is
  * bound, and no condition may raise an error that depends on row data (casts only under
- * a jsonb_typeof guard, no regex, no date parsing of stored values). Each leaf is
- * COALESCEd to false so NOT inverts it exactly (a missing field is "not matching").
+ * a jsonb_typeof guard, no regex, no date parsing of stored values). Under a NOT, each
+ * leaf is COALESCEd to false so NOT inverts it exactly (a missing field is "not
+ * matching"); elsewhere a leaf stays bare, so its index can serve it.
  */
-export function compileTwinFilter(filter: TTwinFilter, now = new Date(), depth = 0): Prisma.Sql {
+export function compileTwinFilter(filter: TTwinFilter, now = new Date(), depth = 0, negated = false): Prisma.Sql {
   if (depth > MAX_FILTER_DEPTH) {
     throw AppError.badRequest(`filters nest ${MAX_FILTER_DEPTH} levels at most`, [
       { path: "filter", message: "nested too deeply" },
@@ -88,16 +89,17 @@ export function compileTwinFilter(filter: TTwinFilter, now = new Date(), depth =
   }
   if ("and" in filter)
     return Prisma.sql`(${Prisma.join(
-      filter.and.map((f) => compileTwinFilter(f, now, depth + 1)),
+      filter.and.map((f) => compileTwinFilter(f, now, depth + 1, negated)),
       " AND ",
     )})`;
   if ("or" in filter)
     return Prisma.sql`(${Prisma.join(
-      filter.or.map((f) => compileTwinFilter(f, now, depth + 1)),
+      filter.or.map((f) => compileTwinFilter(f, now, depth + 1, negated)),
       " OR ",
     )})`;
-  if ("not" in filter) return Prisma.sql`NOT (${compileTwinFilter(filter.not, now, depth + 1)})`;
-  return Prisma.sql`COALESCE(${compileLeaf(filter, now)}, false)`;
+  if ("not" in filter) return Prisma.sql`NOT (${compileTwinFilter(filter.not, now, depth + 1, true)})`;
+  const leaf = compileLeaf(filter, now);
+  return negated ? Prisma.sql`COALESCE(${leaf}, false)` : leaf;
 }
 
 function compileLeaf(filter: z.infer<typeof ZLeaf>, now: Date): Prisma.Sql {
