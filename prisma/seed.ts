@@ -6,6 +6,7 @@ import {
   createAsset,
   createDevice,
   createTenant,
+  ensureDecoderModels,
   ensureGroupAssetModels,
   hashPassword,
   linkAsset,
@@ -101,6 +102,7 @@ const twins = [
 ];
 const tenantsByName = await withPlatform(async (db) => {
   for (const group of listTenantGroups()) await ensureGroupAssetModels(db, group);
+  await ensureDecoderModels(db);
   for (const model of deviceModels) {
     if (!(await db.deviceModel.findUnique({ where: { model: model.model } }))) await writeDeviceModel(db, model);
   }

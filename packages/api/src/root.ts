@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { devicesRouter } from "./routers/devices";
 import { modelsRouter } from "./routers/models";
+import { payloadsRouter } from "./routers/payloads";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createRouter } from "./trpc";
@@ -17,6 +18,7 @@ export const appRouter = createRouter({
   devices: devicesRouter,
   assets: assetsRouter,
   assetGroups: assetGroupsRouter,
+  payloads: payloadsRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

@@ -33,3 +33,4 @@ export * from "./twins/groups";
 export * from "./twins/csv-import";
 export * from "./twins/tenant-module";
 export * from "./measures/index";
+export * from "./decoders/index";

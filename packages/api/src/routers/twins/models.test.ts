@@ -119,3 +119,15 @@ describe("measure types and models", () => {
     expect(container.measures.map((s) => s.name)).toEqual(["position", "temperature", "movement"]);
   });
 });
+
+describe("decoders", () => {
+  it("payloads.listDecoders gives each decoder's measures and webhook route to tenant users", async () => {
+    const world = await twinWorld();
+    const decoders = await world.tenantAdmin.as().payloads.listDecoders();
+    expect(decoders.find((d) => d.action === "tts-elsys")).toMatchObject({
+      deviceModel: "ElsysERS",
+      route: "http://localhost:3001/api/payloads/tts-elsys",
+      measures: expect.arrayContaining([{ name: "co2", type: "co2" }]),
+    });
+  });
+});

@@ -1,0 +1,6 @@
+import "./builtin";
+
+export * from "./decoder";
+export * from "./registry";
+export * from "./elsys";
+export * from "./lorawan";
