@@ -1,4 +1,4 @@
-import { type JobName, applyRetention, createPartitionsAhead, jobs, purgeAuthRecords } from "@iot/core";
+import { type JobName, applyRetention, createPartitionsAhead, jobs, processPayload, purgeAuthRecords } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { UnrecoverableError } from "bullmq";
 
@@ -24,5 +24,11 @@ function handler<N extends JobName>(
 export const handlers = new Map<string, Handler>([
   handler("purgeAuthRecords", (p) => withPlatform((db) => purgeAuthRecords(db, p.olderThanHours))),
   handler("createMeasurePartitions", (p) => withPlatform((db) => createPartitionsAhead(db, p.monthsAhead))),
+  handler("processPayloads", async (p) => {
+    const strategy = process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto";
+    const results = [];
+    for (const id of p.payloadIds) results.push(await processPayload(id, strategy));
+    return results.map((r) => r.state);
+  }),
   handler("applyMeasureRetention", () => withPlatform((db) => applyRetention(db), { timeout: 30 * 60_000 })),
 ]);

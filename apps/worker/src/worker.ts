@@ -1,4 +1,5 @@
-import { QUEUES, jobs } from "@iot/core";
+import { QUEUES, ensureDecoderModels, jobs } from "@iot/core";
+import { withPlatform } from "@iot/db";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { handlers } from "./handlers";
@@ -35,6 +36,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   for (const w of workers) w.on("failed", (job, err) => console.error(`job ${job?.name} ${job?.id} failed: ${err.message}`));
 
+  // the decoders' device models exist before the first payload provisions a device
+  await withPlatform((db) => ensureDecoderModels(db));
   // the months ahead exist from the first minute, not only after the first nightly run
   await queues.get(jobs.createMeasurePartitions.queue)?.add(jobs.createMeasurePartitions.name, {}, { removeOnComplete: 100 });
   for (const def of Object.values(jobs)) {

@@ -34,3 +34,4 @@ export * from "./twins/csv-import";
 export * from "./twins/tenant-module";
 export * from "./measures/index";
 export * from "./decoders/index";
+export * from "./payloads/index";

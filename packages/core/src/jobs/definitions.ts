@@ -34,6 +34,11 @@ export const jobs = {
     payload: z.object({}),
     every: { pattern: "30 2 * * *" },
   }),
+  processPayloads: defineJob({
+    queue: "payloads",
+    name: "process-payloads",
+    payload: z.object({ payloadIds: z.array(z.string().uuid()).min(1).max(1000) }),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { createTenant, ensureDecoderModels, hashToken, jobs, newToken, processPayload } from "@iot/core";
+import { withPlatform, withTenant } from "@iot/db";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildServer } from "./server";
+
+// The real webhook over HTTP, with real Redis and Postgres; the pipeline run as the
+// worker runs it.
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const ELSYS = Buffer.from("0100e202290400270506060308070d62", "hex").toString("base64");
+
+async function keyFor(opts: { tenantId: string | null; profiles?: string[]; platformAdmin?: boolean }) {
+  const userId = randomUUID();
+  const token = newToken("apiKey");
+  await withPlatform(async (db) => {
+    await db.user.create({
+      data: {
+        id: userId,
+        email: `${userId}@ingest.test`,
+        name: "k",
+        passwordHash: "x",
+        isPlatformAdmin: opts.platformAdmin ?? false,
+      },
+    });
+    if (opts.tenantId)
+      await db.membership.create({ data: { tenantId: opts.tenantId, userId, profiles: opts.profiles ?? ["admin"] } });
+    await db.apiKey.create({
+      data: {
+        userId,
+        name: "ingest",
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, 12),
+        tenantId: opts.tenantId,
+        permissions: [],
+      },
+    });
+  });
+  return token;
+}
+
+function uplink(devEui: string, frm = ELSYS) {
+  return {
+    end_device_ids: { dev_eui: devEui },
+    uplink_message: { f_port: 5, frm_payload: frm, received_at: new Date(Date.now() - 1000).toISOString() },
+  };
+}
+
+describe("payload webhook", () => {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const prefix = `iot-test-${randomUUID().slice(0, 8)}`;
+  const queue = new Queue(jobs.processPayloads.queue, { connection: redis, prefix });
+  let base = "";
+  let close: () => Promise<void> = async () => {};
+  let tenantA = "";
+  let tenantB = "";
+  let keyA = "";
+
+  beforeAll(async () => {
+    const app = await buildServer({ redis, queue, ratePerMinute: 1000 });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    close = async () => {
+      await app.close();
+      await queue.close();
+      redis.disconnect();
+    };
+    await withPlatform((db) => ensureDecoderModels(db));
+    [tenantA, tenantB] = await withPlatform(async (db) => [
+      (await createTenant(db, { name: `ingest-a-${randomUUID().slice(0, 6)}`, group: "commons" })).id,
+      (await createTenant(db, { name: `ingest-b-${randomUUID().slice(0, 6)}`, group: "commons" })).id,
+    ]);
+    keyA = await keyFor({ tenantId: tenantA });
+  });
+  afterAll(() => close());
+
+  const post = (path: string, body: unknown, key?: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  it("stores, queues and answers 202; the pipeline provisions the device in the key's tenant and stores its measures once", async () => {
+    const eui = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
+    const res = await post("/api/payloads/tts-elsys", uplink(eui), keyA);
+    expect(res.status).toBe(202);
+    const { payloadId, state } = (await res.json()) as { payloadId: string; state: string };
+    expect(state).toBe("VALID");
+    const stored = await withPlatform(
+      (db) => db.$queryRaw<{ state: string; tenant_id: string; queued: boolean }[]>`
+      SELECT state, tenant_id, queued_at IS NOT NULL AS queued FROM payloads WHERE id = ${payloadId}::uuid`,
+    );
+    expect(stored[0]).toEqual({ state: "RECEIVED", tenant_id: tenantA, queued: true });
+    const waiting = await queue.getJobs(["waiting"]);
+    expect(waiting.some((j) => (j.data as { payloadIds: string[] }).payloadIds.includes(payloadId))).toBe(true);
+
+    expect(await processPayload(payloadId)).toMatchObject({ state: "VALID", devices: [eui], measures: 5 });
+    expect(await processPayload(payloadId)).toMatchObject({ state: "VALID", measures: 5 }); // a retried job
+    const counted = await withTenant(
+      tenantA,
+      (db) => db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM measures m JOIN devices d ON d.id = m.origin_id WHERE d.reference = ${eui} AND m.payload_id = ${payloadId}`,
+    );
+    expect(counted[0]?.n).toBe(5);
+    const device = await withTenant(tenantA, (db) =>
+      db.device.findFirst({ where: { reference: eui }, select: { tenantId: true, measures: true } }),
+    );
+    expect(device?.tenantId).toBe(tenantA);
+    const last = (device?.measures ?? {}) as { co2?: { values: unknown } };
+    expect(last.co2?.values).toEqual({ co2: 776 });
+  });
+
+  it("SKIP answers 200, a refused payload 400 with its reason (stored as ERROR), an unknown decoder 404", async () => {
+    const skip = await post(
+      "/api/payloads/tts-elsys",
+      { end_device_ids: { dev_eui: "70B3D57ED0000001" }, uplink_message: { f_port: 0 } },
+      keyA,
+    );
+    expect(skip.status).toBe(200);
+    expect(((await skip.json()) as { state: string }).state).toBe("SKIP");
+    const bad = await post("/api/payloads/tts-elsys", { uplink_message: {} }, keyA);
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { payloadId: string; error: { message: string } };
+    expect(body.error.message).toMatch(/end_device_ids/);
+    const row = await withPlatform(
+      (db) =>
+        db.$queryRaw<{ state: string; reason: string }[]>`SELECT state, reason FROM payloads WHERE id = ${body.payloadId}::uuid`,
+    );
+    expect(row[0]?.state).toBe("ERROR");
+    expect(row[0]?.reason).toMatch(/end_device_ids/);
+    expect((await post("/api/payloads/no-such-decoder", {}, keyA)).status).toBe(404);
+  });
+
+  it("refuses no key or a session token (401), a key without payloads:write (403), a body over 1 MiB (413), bad JSON (400)", async () => {
+    expect((await post("/api/payloads/json", {})).status).toBe(401);
+    expect((await post("/api/payloads/json", {}, "iots_not-a-key")).status).toBe(401);
+    const viewerKey = await keyFor({ tenantId: tenantA, profiles: ["viewer"] });
+    expect((await post("/api/payloads/json", {}, viewerKey)).status).toBe(403);
+    const huge = JSON.stringify({ reference: "x", measures: [], pad: "x".repeat(1024 * 1024) });
+    expect((await post("/api/payloads/json", huge, keyA)).status).toBe(413);
+    expect((await post("/api/payloads/json", "{not json", keyA)).status).toBe(400);
+  });
+
+  it("a batch answers one result per item, in order, with good and bad items mixed", async () => {
+    const res = await post(
+      "/api/payloads/gps-tracker/batch",
+      [
+        { id: `t-${randomUUID().slice(0, 6)}`, lat: 48.85, lon: 2.35, batt: 80 },
+        { id: "bad", lat: 200, lon: 0 },
+        { id: `t-${randomUUID().slice(0, 6)}`, lat: 45.76, lon: 4.83 },
+      ],
+      keyA,
+    );
+    expect(res.status).toBe(200);
+    const items = (await res.json()) as { state: string; error?: string }[];
+    expect(items.map((i) => i.state)).toEqual(["VALID", "ERROR", "VALID"]);
+    expect(items[1]?.error).toMatch(/lat/);
+  });
+
+  it("a tenant key cannot feed another tenant's device; a platform key provisions orphans, whose measures go to no tenant", async () => {
+    const eui = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
+    const keyB = await keyFor({ tenantId: tenantB });
+    const first = (await (await post("/api/payloads/tts-elsys", uplink(eui), keyB)).json()) as { payloadId: string };
+    await processPayload(first.payloadId);
+    const intrusion = (await (await post("/api/payloads/tts-elsys", uplink(eui), keyA)).json()) as { payloadId: string };
+    const refused = await processPayload(intrusion.payloadId);
+    expect(refused).toMatchObject({ state: "ERROR", reason: expect.stringMatching(/does not belong to this key's tenant/) });
+
+    const platformKey = await keyFor({ tenantId: null, platformAdmin: true });
+    const orphanEui = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
+    const orphan = (await (await post("/api/payloads/tts-elsys", uplink(orphanEui), platformKey)).json()) as {
+      payloadId: string;
+    };
+    const result = await processPayload(orphan.payloadId);
+    expect(result).toMatchObject({
+      state: "VALID",
+      devices: [orphanEui],
+      measures: 0,
+      skipped: [{ reason: expect.stringMatching(/orphan/) }],
+    });
+    const device = await withPlatform((db) =>
+      db.device.findFirst({ where: { reference: orphanEui }, select: { tenantId: true } }),
+    );
+    expect(device?.tenantId).toBeNull();
+  });
+
+  it("with the catalog strategy, unknown devices are skipped with the reason and not created", async () => {
+    const eui = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
+    const posted = (await (await post("/api/payloads/tts-elsys", uplink(eui), keyA)).json()) as { payloadId: string };
+    const result = await processPayload(posted.payloadId, "catalog");
+    expect(result).toMatchObject({
+      state: "VALID",
+      devices: [],
+      skipped: [{ reference: eui, reason: expect.stringMatching(/catalog/) }],
+    });
+    expect(await withPlatform((db) => db.device.count({ where: { reference: eui } }))).toBe(0);
+  });
+});

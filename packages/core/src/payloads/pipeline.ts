@@ -1,0 +1,90 @@
+import { withPlatform, withTenant } from "@iot/db";
+import { getDecoder } from "../decoders/registry";
+import { AppError } from "../errors";
+import { ingestMeasures } from "../measures/ingest";
+import { loadPayload, markProcessed } from "./store";
+
+// The measure pipeline for one stored payload, top to bottom: decode, resolve (or
+// provision) its devices, ingest each device's measures in time order, record the
+// outcome. Data errors end as ERROR with the reason (no retry); anything else throws and
+// the job is retried. Running it twice stores nothing twice (the measures key holds the
+// payload id).
+
+export type TProvisioning = "auto" | "catalog";
+
+export interface TPipelineResult {
+  state: "VALID" | "SKIP" | "ERROR";
+  reason: string | null;
+  devices: string[];
+  measures: number;
+  skipped: { reference: string; reason: string }[];
+}
+
+export async function processPayload(payloadId: string, provisioning: TProvisioning = "auto"): Promise<TPipelineResult> {
+  const payload = await withPlatform((db) => loadPayload(db, payloadId));
+  if (!payload) throw new AppError("NOT_FOUND", `payload ${payloadId} not found`);
+  const done = async (result: TPipelineResult) => {
+    await withPlatform((db) => markProcessed(db, payloadId, result));
+    return result;
+  };
+  try {
+    // 1. decode
+    const decoder = getDecoder(payload.decoder);
+    if (!decoder) throw AppError.badRequest(`no decoder "${payload.decoder}" any more`);
+    const outcome = await decoder.run(payload.body);
+    if (outcome.state === "SKIP") return done({ state: "SKIP", reason: null, devices: [], measures: 0, skipped: [] });
+
+    // 2. resolve the devices, provisioning unknown ones (tenant key: into its tenant)
+    const skipped: TPipelineResult["skipped"] = [];
+    const targets = await withPlatform(async (db) => {
+      const out: { id: string; reference: string; tenantId: string | null; group: string | null }[] = [];
+      for (const reference of outcome.decoded.devices.keys()) {
+        let device = await db.device.findUnique({
+          where: { model_reference: { model: decoder.deviceModel, reference } },
+          select: { id: true, tenantId: true },
+        });
+        if (!device) {
+          if (provisioning === "catalog") {
+            skipped.push({ reference, reason: "unknown device (provisioning strategy: catalog)" });
+            continue;
+          }
+          device = await db.device.create({
+            data: { model: decoder.deviceModel, reference, tenantId: payload.tenant_id },
+            select: { id: true, tenantId: true },
+          });
+        }
+        if (payload.tenant_id && device.tenantId !== payload.tenant_id) {
+          throw AppError.forbidden(`device ${decoder.deviceModel}/${reference} does not belong to this key's tenant`);
+        }
+        const tenant = device.tenantId
+          ? await db.tenant.findUnique({ where: { id: device.tenantId }, select: { group: true } })
+          : null;
+        out.push({ id: device.id, reference, tenantId: device.tenantId, group: tenant?.group ?? null });
+      }
+      return out;
+    });
+
+    // 3. each device's measures through the ingestion function, in its tenant
+    let measures = 0;
+    for (const target of targets) {
+      const decoded = outcome.decoded.devices.get(target.reference);
+      if (!decoded || !target.tenantId || !target.group) {
+        // an orphan keeps nothing for a tenant: its measures are not propagated
+        if (!target.tenantId) skipped.push({ reference: target.reference, reason: "orphan device: measures not propagated" });
+        continue;
+      }
+      const result = await withTenant(target.tenantId, (db) =>
+        ingestMeasures(db, target.group as string, {
+          source: { kind: "device", deviceId: target.id },
+          measures: decoded.measures,
+          payloadId,
+        }),
+      );
+      measures += result.received;
+    }
+    return done({ state: "VALID", reason: null, devices: targets.map((t) => t.reference), measures, skipped });
+  } catch (error) {
+    if (error instanceof AppError) return done({ state: "ERROR", reason: error.message, devices: [], measures: 0, skipped: [] });
+    throw error;
+  }
+}
