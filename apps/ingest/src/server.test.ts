@@ -182,9 +182,11 @@ describe("payload webhook", () => {
       skipped: [{ reason: expect.stringMatching(/orphan/) }],
     });
     const device = await withPlatform((db) =>
-      db.device.findFirst({ where: { reference: orphanEui }, select: { tenantId: true } }),
+      db.device.findFirst({ where: { reference: orphanEui }, select: { tenantId: true, measures: true } }),
     );
     expect(device?.tenantId).toBeNull();
+    const kept = (device?.measures ?? {}) as { temperature?: { values: unknown } };
+    expect(kept.temperature?.values).toEqual({ temperature: 22.6 });
   });
 
   it("with the catalog strategy, unknown devices are skipped with the reason and not created", async () => {

@@ -1,7 +1,7 @@
-import { withPlatform, withTenant } from "@iot/db";
+import { type PlatformDb, withPlatform, withTenant } from "@iot/db";
 import { getDecoder } from "../decoders/registry";
 import { AppError } from "../errors";
-import { ingestMeasures } from "../measures/ingest";
+import { type TMeasureInput, ingestMeasures } from "../measures/ingest";
 import { loadPayload, markProcessed } from "./store";
 
 // The measure pipeline for one stored payload, top to bottom: decode, resolve (or
@@ -68,9 +68,11 @@ export async function processPayload(payloadId: string, provisioning: TProvision
     let measures = 0;
     for (const target of targets) {
       const decoded = outcome.decoded.devices.get(target.reference);
-      if (!decoded || !target.tenantId || !target.group) {
-        // an orphan keeps nothing for a tenant: its measures are not propagated
-        if (!target.tenantId) skipped.push({ reference: target.reference, reason: "orphan device: measures not propagated" });
+      if (!decoded) continue;
+      if (!target.tenantId || !target.group) {
+        // an orphan keeps its last measures but propagates nothing to a tenant
+        await withPlatform((db) => keepOrphanLastMeasures(db, target.id, decoded.measures, payloadId));
+        skipped.push({ reference: target.reference, reason: "orphan device: last measures kept, nothing propagated" });
         continue;
       }
       const result = await withTenant(target.tenantId, (db) =>
@@ -87,4 +89,28 @@ export async function processPayload(payloadId: string, provisioning: TProvision
     if (error instanceof AppError) return done({ state: "ERROR", reason: error.message, devices: [], measures: 0, skipped: [] });
     throw error;
   }
+}
+
+/** An orphan's newest measure per name, kept on the device row only (no measures rows, no tenant). */
+async function keepOrphanLastMeasures(db: PlatformDb, deviceId: string, measures: TMeasureInput[], payloadId: string) {
+  const row = await db.device.findUnique({ where: { id: deviceId }, select: { measures: true } });
+  const current = (row?.measures ?? {}) as Record<string, { measuredAt: string }>;
+  const patch: Record<string, unknown> = {};
+  for (const m of measures) {
+    const held = (patch[m.name] as { measuredAt: string } | undefined) ?? current[m.name];
+    if (!held || new Date(held.measuredAt) <= m.measuredAt) {
+      patch[m.name] = {
+        type: m.type,
+        name: m.name,
+        measuredAt: m.measuredAt.toISOString(),
+        values: m.values,
+        originId: deviceId,
+        payloadId,
+      };
+    }
+  }
+  await db.$executeRaw`
+    UPDATE devices SET measures = measures || ${JSON.stringify(patch)}::jsonb,
+      last_seen_at = GREATEST(coalesce(last_seen_at, '-infinity'::timestamptz), now()), updated_at = now()
+    WHERE id = ${deviceId}::uuid`;
 }
