@@ -1,0 +1,101 @@
+import { Prisma, type PlatformDb, type TenantDb } from "@iot/db";
+import { z } from "zod";
+import { AppError } from "../errors";
+
+// The payload log: what devices sent, how each payload ended, newest first. Tenant users
+// see their tenant's (row-level security), platform admins all, platform keys' included.
+
+export const ZPayloadListSchema = z.object({
+  decoder: z.string().max(60).optional(),
+  state: z.enum(["RECEIVED", "VALID", "SKIP", "ERROR", "FAILED"]).optional(),
+  /** A device reference the payload decoded to. */
+  device: z.string().max(128).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}:[0-9a-f-]{36}$/, "must be a cursor this list returned")
+    .optional(),
+});
+
+interface PayloadRow {
+  id: string;
+  tenant_id: string | null;
+  decoder: string;
+  device_model: string;
+  state: string;
+  reason: string | null;
+  body: unknown;
+  received_at: Date;
+  processed_at: Date | null;
+  devices: string[];
+  measures: number;
+}
+
+function present(r: PayloadRow) {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    decoder: r.decoder,
+    deviceModel: r.device_model,
+    state: r.state,
+    reason: r.reason,
+    body: r.body,
+    receivedAt: r.received_at,
+    processedAt: r.processed_at,
+    devices: r.devices,
+    measures: r.measures,
+  };
+}
+
+const COLUMNS = Prisma.sql`id, tenant_id, decoder, device_model, state, reason, body, received_at, processed_at, devices, measures`;
+
+export async function listPayloads(db: TenantDb | PlatformDb, input: z.infer<typeof ZPayloadListSchema>) {
+  const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if ("tenantId" in db) where.push(Prisma.sql`tenant_id = ${db.tenantId}::uuid`);
+  if (input.decoder) where.push(Prisma.sql`decoder = ${input.decoder}`);
+  if (input.state) where.push(Prisma.sql`state = ${input.state}`);
+  if (input.device) where.push(Prisma.sql`${input.device} = ANY(devices)`);
+  if (input.from) where.push(Prisma.sql`received_at >= ${input.from}`);
+  if (input.to) where.push(Prisma.sql`received_at < ${input.to}`);
+  if (input.cursor) {
+    const [at, id] = input.cursor.split(":");
+    where.push(Prisma.sql`(received_at, id) < (${new Date(Number(at))}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await db.$queryRaw<PayloadRow[]>`
+    SELECT ${COLUMNS} FROM payloads WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY received_at DESC, id DESC LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(present),
+    nextCursor: rows.length > input.limit && last ? `${last.received_at.getTime()}:${last.id}` : null,
+  };
+}
+
+export async function getPayload(db: TenantDb | PlatformDb, id: string) {
+  const row = (await db.$queryRaw<PayloadRow[]>`SELECT ${COLUMNS} FROM payloads WHERE id = ${id}::uuid`)[0];
+  if (!row) throw AppError.notFound("payload", id);
+  return present(row);
+}
+
+export const ZPrunePayloadsSchema = z.object({
+  days: z.number().int().min(0).max(36_500),
+  deviceModel: z.string().max(64).optional(),
+  /** Only payloads that were processed without error (keep the others to investigate). */
+  onlyValid: z.boolean().default(false),
+});
+
+/** Deletes payloads older than `days` (their measures stay). */
+export async function prunePayloads(db: TenantDb | PlatformDb, input: z.infer<typeof ZPrunePayloadsSchema>) {
+  const where: Prisma.Sql[] = [
+    Prisma.sql`received_at < now() - make_interval(days => ${input.days})`,
+    Prisma.sql`state <> 'RECEIVED'`,
+  ];
+  if ("tenantId" in db) where.push(Prisma.sql`tenant_id = ${db.tenantId}::uuid`);
+  if (input.deviceModel) where.push(Prisma.sql`device_model = ${input.deviceModel}`);
+  if (input.onlyValid) where.push(Prisma.sql`state = 'VALID'`);
+  const deleted = await db.$executeRaw`DELETE FROM payloads WHERE ${Prisma.join(where, " AND ")}`;
+  return { deleted };
+}
