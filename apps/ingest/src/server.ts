@@ -1,5 +1,14 @@
 import rateLimit from "@fastify/rate-limit";
-import { AppError, type TNewPayload, decoderForModel, getDecoder, markQueued, storePayloads, jobs } from "@iot/core";
+import {
+  AppError,
+  PAYLOAD_JOB_OPTIONS,
+  type TNewPayload,
+  decoderForModel,
+  getDecoder,
+  jobs,
+  markQueued,
+  storePayloads,
+} from "@iot/core";
 import { withPlatform } from "@iot/db";
 import type { Queue } from "bullmq";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
@@ -72,11 +81,7 @@ export async function buildServer(opts: { redis: Redis; queue: Queue; ratePerMin
     const toQueue = ids.filter((_, i) => rows[i]?.state === "RECEIVED");
     if (toQueue.length) {
       // stored first: if Redis is down now, the sweeper queues them later
-      await opts.queue.add(
-        jobs.processPayloads.name,
-        { payloadIds: toQueue },
-        { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000 },
-      );
+      await opts.queue.add(jobs.processPayloads.name, { payloadIds: toQueue }, PAYLOAD_JOB_OPTIONS);
       await withPlatform((db) => markQueued(db, toQueue));
     }
     return ids.map((payloadId, i) => ({

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { QueueEvents } from "bullmq";
+import { createTenant, storePayloads } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { startWorker } from "./worker";
@@ -56,6 +57,42 @@ describe("worker", () => {
     expect(created).toHaveLength(15);
     expect(created.at(-1)).toBe(`measures_y${later.getUTCFullYear()}m${String(later.getUTCMonth() + 1).padStart(2, "0")}`);
   }, 90_000);
+
+  it("the sweeper queues payloads stored but never queued, and the pipeline processes them", async () => {
+    const worker = await running;
+    const tenant = await withPlatform((db) => createTenant(db, { name: `sweep-${randomUUID().slice(0, 6)}`, group: "commons" }));
+    const [id] = await withPlatform((db) =>
+      storePayloads(db, [
+        {
+          tenantId: tenant.id,
+          apiKeyId: null,
+          decoder: "gps-tracker",
+          deviceModel: "GpsTracker",
+          state: "RECEIVED",
+          reason: null,
+          body: { id: `sw-${randomUUID().slice(0, 6)}`, lat: 1, lon: 2 },
+        },
+      ]),
+    );
+    await withPlatform(
+      (db) => db.$executeRaw`UPDATE payloads SET received_at = now() - interval '2 minutes' WHERE id = ${id}::uuid`,
+    );
+    const events = new QueueEvents("maintenance", { connection: { url: redisUrl }, prefix });
+    await events.waitUntilReady();
+    const job = await worker.queues.get("maintenance")?.add("sweep-payloads", { olderThanSeconds: 30 });
+    const swept = await job?.waitUntilFinished(events, 30_000);
+    await events.close();
+    expect(swept.requeued).toBeGreaterThanOrEqual(1);
+    let state = "RECEIVED";
+    for (let i = 0; i < 50 && state === "RECEIVED"; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const rows = await withPlatform(
+        (db) => db.$queryRaw<{ state: string }[]>`SELECT state FROM payloads WHERE id = ${id}::uuid`,
+      );
+      state = rows[0]?.state ?? "missing";
+    }
+    expect(state).toBe("VALID");
+  }, 60_000);
 
   it("the process answers /healthz and stops cleanly on SIGTERM", async () => {
     const port = 39000 + Math.floor(Math.random() * 1000);

@@ -1,8 +1,8 @@
-import { QUEUES, ensureDecoderModels, jobs } from "@iot/core";
+import { QUEUES, ensureDecoderModels, jobs, markFailed } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { handlers } from "./handlers";
+import { buildHandlers } from "./handlers";
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -22,6 +22,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connection
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
+  const handlers = buildHandlers(queues);
   const workers = QUEUES.map(
     (name) =>
       new Worker(
@@ -34,7 +35,18 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         { connection, prefix: opts.prefix, concurrency: opts.concurrency },
       ),
   );
-  for (const w of workers) w.on("failed", (job, err) => console.error(`job ${job?.name} ${job?.id} failed: ${err.message}`));
+  for (const w of workers) {
+    w.on("failed", (job, err) => {
+      console.error(`job ${job?.name} ${job?.id} failed: ${err.message}`);
+      // out of retries: its payloads are FAILED, with the error, for the payload log
+      if (job?.name === jobs.processPayloads.name && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        const ids = (job.data as { payloadIds?: string[] }).payloadIds ?? [];
+        void withPlatform((db) => markFailed(db, ids, err.message)).catch((e: Error) =>
+          console.error("could not mark payloads failed:", e.message),
+        );
+      }
+    });
+  }
 
   // the decoders' device models exist before the first payload provisions a device
   await withPlatform((db) => ensureDecoderModels(db));

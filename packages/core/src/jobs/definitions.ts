@@ -34,6 +34,12 @@ export const jobs = {
     payload: z.object({}),
     every: { pattern: "30 2 * * *" },
   }),
+  sweepPayloads: defineJob({
+    queue: "maintenance",
+    name: "sweep-payloads",
+    payload: z.object({ olderThanSeconds: z.number().int().min(0).default(30) }),
+    every: { every: 60_000 },
+  }),
   processPayloads: defineJob({
     queue: "payloads",
     name: "process-payloads",
@@ -45,3 +51,11 @@ export type JobName = keyof typeof jobs;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]["payload"]>;
 
 export const QUEUES = [...new Set(Object.values(jobs).map((j) => j.queue))];
+
+/** Retries of payload jobs: transient failures back off; after the last, payloads are FAILED. */
+export const PAYLOAD_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+} as const;

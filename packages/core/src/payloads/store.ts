@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { PlatformDb } from "@iot/db";
-import { Prisma } from "@iot/db";
 
 // The payload outbox: every payload the webhook accepts is stored before it is answered,
 // with its state; the ones to process are queued after (a sweeper re-queues what was
@@ -71,4 +70,8 @@ export async function unqueuedPayloads(db: PlatformDb, olderThanMs: number, limi
   return rows.map((r) => r.id);
 }
 
-export const PAYLOAD_COLUMNS = Prisma.sql`id, tenant_id, decoder, device_model, state, reason, body, received_at, processed_at, devices, measures`;
+/** Payloads of a job that gave up: FAILED with the last error, unless already settled. */
+export async function markFailed(db: PlatformDb, ids: string[], reason: string): Promise<void> {
+  if (ids.length)
+    await db.$executeRaw`UPDATE payloads SET state = 'FAILED', reason = ${reason}, processed_at = now() WHERE id = ANY(${ids}::uuid[]) AND state = 'RECEIVED'`;
+}
