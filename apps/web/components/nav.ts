@@ -18,7 +18,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
       { label: "Assets", href: "/assets", permission: "assets:read", ready: true },
       { label: "Asset groups", href: "/asset-groups", permission: "assets:read", ready: true },
       { label: "Models", href: "/models", permission: "models:read", ready: true },
-      { label: "Payloads", href: "/payloads", permission: "payloads:read", ready: false },
+      { label: "Payloads", href: "/payloads", permission: "payloads:read", ready: true },
     ],
   },
   {
