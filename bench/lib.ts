@@ -42,3 +42,37 @@ export async function printPlans(appUrl: string, tenantId: string, label: string
     await app.end();
   }
 }
+
+/**
+ * The benchmark's own database (dropped and made again on every run): its URLs from
+ * BENCH_DATABASE_* or the defaults, set as the app's DATABASE_* before @iot/db is loaded
+ * (it reads them once). Refuses the development and test databases.
+ */
+export function benchDatabase(defaultName: string) {
+  const host = process.env.PGHOST_BENCH ?? "127.0.0.1:5432";
+  const name = process.env.BENCH_DATABASE ?? defaultName;
+  const urls = {
+    app: process.env.BENCH_DATABASE_URL ?? `postgres://iot_app:iot_app@${host}/${name}`,
+    owner: process.env.BENCH_DATABASE_OWNER_URL ?? `postgres://iot_owner:iot_owner@${host}/${name}`,
+    admin: process.env.BENCH_DATABASE_ADMIN_URL ?? `postgres://postgres@${host}/postgres`,
+  };
+  const dbName = new URL(urls.app).pathname.slice(1);
+  if (["iot", "iot_test", "iot_test_me", "iot_test_e2e", "postgres"].includes(dbName)) {
+    console.error(`bench: refusing to drop and recreate database "${dbName}"; give a dedicated one`);
+    process.exit(2);
+  }
+  process.env.DATABASE_URL = urls.app;
+  process.env.DATABASE_OWNER_URL = urls.owner;
+  process.env.DATABASE_ADMIN_URL = urls.admin;
+  return { urls, dbName };
+}
+
+/** Drops and makes the database again, with every migration; prints how long it took. */
+export async function freshDatabase(urls: { app: string; owner: string; admin: string }, dbName: string) {
+  const { ensureDatabase } = await import("../packages/db/src/bootstrap");
+  const { applyMigrations } = await import("../packages/db/src/apply-migrations");
+  const t0 = performance.now();
+  await ensureDatabase(urls.admin, urls.owner, urls.app, { fresh: true });
+  const applied = await applyMigrations(urls.owner);
+  console.log(`database ${dbName}: created, ${applied.length} migration(s) applied in ${(performance.now() - t0).toFixed(1)} ms`);
+}

@@ -13,24 +13,10 @@
 // (plans for every case, not only misses).
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { printPlans, stats } from "./lib";
+import { benchDatabase, freshDatabase, printPlans, stats } from "./lib";
 
-const host = process.env.PGHOST_BENCH ?? "127.0.0.1:5432";
-const benchDb = process.env.BENCH_DATABASE ?? "iot_bench_measures";
-const urls = {
-  app: process.env.BENCH_DATABASE_URL ?? `postgres://iot_app:iot_app@${host}/${benchDb}`,
-  owner: process.env.BENCH_DATABASE_OWNER_URL ?? `postgres://iot_owner:iot_owner@${host}/${benchDb}`,
-  admin: process.env.BENCH_DATABASE_ADMIN_URL ?? `postgres://postgres@${host}/postgres`,
-};
-const dbName = new URL(urls.app).pathname.slice(1);
-if (["iot", "iot_test", "iot_test_me", "iot_test_e2e", "iot_bench", "postgres"].includes(dbName)) {
-  console.error(`bench: refusing to drop and recreate database "${dbName}"; give a dedicated one`);
-  process.exit(2);
-}
 // Before @iot/db is loaded: it reads these once.
-process.env.DATABASE_URL = urls.app;
-process.env.DATABASE_OWNER_URL = urls.owner;
-process.env.DATABASE_ADMIN_URL = urls.admin;
+const { urls, dbName } = benchDatabase("iot_bench_measures");
 
 const TOTAL = Number(process.env.BENCH_MEASURES ?? 10_000_000);
 const N = Number(process.env.BENCH_ASSETS ?? 100_000);
@@ -82,8 +68,6 @@ const originalQuery = pg.Client.prototype.query;
   return result;
 };
 
-const { ensureDatabase } = await import("../packages/db/src/bootstrap");
-const { applyMigrations } = await import("../packages/db/src/apply-migrations");
 const { withPlatform, withTenant, disconnect } = await import("@iot/db");
 const { createTenant, getMeasures, mGetLastMeasures, ingestMeasures, ZAssetMeasuresQuerySchema, ZMeasureBatchSchema } =
   await import("@iot/core");
@@ -96,10 +80,7 @@ const fmt = (n: number) => n.toFixed(1);
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function setUp(): Promise<string> {
-  const t0 = performance.now();
-  await ensureDatabase(urls.admin, urls.owner, urls.app, { fresh: true });
-  const applied = await applyMigrations(urls.owner);
-  console.log(`database ${dbName}: created, ${applied.length} migration(s) applied in ${fmt(ms(t0))} ms`);
+  await freshDatabase(urls, dbName);
   const tenant = await withPlatform((db) => createTenant(db, { name: "Bench Commons", group: "commons" }));
   return tenant.id;
 }

@@ -9,24 +9,10 @@
 // BENCH_WARMUP, BENCH_TARGET_MS, BENCH_EXPLAIN=all (plans for every case, not only misses).
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { type Captured, percentile, printPlans } from "./lib";
+import { type Captured, benchDatabase, freshDatabase, percentile, printPlans } from "./lib";
 
-const host = process.env.PGHOST_BENCH ?? "127.0.0.1:5432";
-const benchDb = process.env.BENCH_DATABASE ?? "iot_bench";
-const urls = {
-  app: process.env.BENCH_DATABASE_URL ?? `postgres://iot_app:iot_app@${host}/${benchDb}`,
-  owner: process.env.BENCH_DATABASE_OWNER_URL ?? `postgres://iot_owner:iot_owner@${host}/${benchDb}`,
-  admin: process.env.BENCH_DATABASE_ADMIN_URL ?? `postgres://postgres@${host}/postgres`,
-};
-const dbName = new URL(urls.app).pathname.slice(1);
-if (["iot", "iot_test", "postgres"].includes(dbName)) {
-  console.error(`bench: refusing to drop and recreate database "${dbName}"; give a dedicated one`);
-  process.exit(2);
-}
 // Before @iot/db is loaded: it reads these once.
-process.env.DATABASE_URL = urls.app;
-process.env.DATABASE_OWNER_URL = urls.owner;
-process.env.DATABASE_ADMIN_URL = urls.admin;
+const { urls, dbName } = benchDatabase("iot_bench");
 
 const N = Number(process.env.BENCH_ASSETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -72,8 +58,6 @@ const originalQuery = pg.Client.prototype.query;
   return (originalQuery as any).call(this, config, ...rest);
 };
 
-const { ensureDatabase } = await import("../packages/db/src/bootstrap");
-const { applyMigrations } = await import("../packages/db/src/apply-migrations");
 const { withPlatform, withTenant, disconnect } = await import("@iot/db");
 const { createTenant, searchAssets, ZTwinSearchSchema } = await import("@iot/core");
 
@@ -83,10 +67,7 @@ const ms = (t0: number) => performance.now() - t0;
 const fmt = (n: number) => n.toFixed(1);
 
 async function setUp(): Promise<string> {
-  const t0 = performance.now();
-  await ensureDatabase(urls.admin, urls.owner, urls.app, { fresh: true });
-  const applied = await applyMigrations(urls.owner);
-  console.log(`database ${dbName}: created, ${applied.length} migration(s) applied in ${fmt(ms(t0))} ms`);
+  await freshDatabase(urls, dbName);
   const tenant = await withPlatform((db) => createTenant(db, { name: "Bench Commons", group: "commons" }));
   return tenant.id;
 }

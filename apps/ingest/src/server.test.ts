@@ -144,6 +144,26 @@ describe("payload webhook", () => {
     expect((await post("/api/payloads/json", "{not json", keyA)).status).toBe(400);
   });
 
+  it("limits each key's rate: past it, 429 with Retry-After, and other keys are not affected", async () => {
+    const limited = await buildServer({ redis, queue, ratePerMinute: 2 });
+    await limited.listen({ port: 0, host: "127.0.0.1" });
+    const address = limited.server.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/payloads/json`;
+    try {
+      const key = await keyFor({ tenantId: tenantA });
+      const send = (k: string) =>
+        fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${k}` }, body: "{}" });
+      expect((await send(key)).status).toBe(400);
+      expect((await send(key)).status).toBe(400);
+      const third = await send(key);
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await send(await keyFor({ tenantId: tenantA }))).status).toBe(400);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("a batch answers one result per item, in order, with good and bad items mixed", async () => {
     const res = await post(
       "/api/payloads/gps-tracker/batch",

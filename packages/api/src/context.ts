@@ -1,4 +1,4 @@
-import type { Principal, TenantAccess } from "@iot/core";
+import type { Principal } from "@iot/core";
 
 export const SESSION_COOKIE = "iot_session";
 
@@ -21,10 +21,6 @@ export interface Context {
   resHeaders: Headers;
   /** Replaced for each call by the audit middleware. */
   audit: AuditFacts;
-}
-
-export interface ResolvedTenant {
-  access: TenantAccess;
 }
 
 export function createInnerContext(

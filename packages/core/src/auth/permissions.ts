@@ -32,10 +32,6 @@ export const ALL_PERMISSIONS = [...TENANT_PERMISSIONS, PLATFORM_PERMISSION] as c
 export type TenantPermission = (typeof TENANT_PERMISSIONS)[number];
 export type Permission = (typeof ALL_PERMISSIONS)[number];
 
-export function isPermission(value: string): value is Permission {
-  return (ALL_PERMISSIONS as readonly string[]).includes(value);
-}
-
 const readPermissions = TENANT_PERMISSIONS.filter((p) => p.endsWith(":read") && p !== "audit:read");
 const writePermissions = TENANT_PERMISSIONS.filter((p) => p.endsWith(":write"));
 

@@ -269,8 +269,6 @@ async function fromRollups(db: TenantDb, input: TGetMeasures, from: Date, to: Da
   };
 }
 
-export const ZTwinIdSchema = ZTwinRef;
-
 /** The `measures` JSON column of a twin, as written by the ingestion function. */
 function lastMeasuresOf(value: unknown): Record<string, TLastMeasure> {
   return (value ?? {}) as Record<string, TLastMeasure>;

@@ -37,31 +37,44 @@ export async function processPayload(payloadId: string, provisioning: TProvision
     // 2. resolve the devices, provisioning unknown ones (tenant key: into its tenant)
     const skipped: TPipelineResult["skipped"] = [];
     const targets = await withPlatform(async (db) => {
-      const out: { id: string; reference: string; tenantId: string | null; group: string | null }[] = [];
-      for (const reference of outcome.decoded.devices.keys()) {
-        let device = await db.device.findUnique({
-          where: { model_reference: { model: decoder.deviceModel, reference } },
-          select: { id: true, tenantId: true },
+      // one query for the known devices, one insert for the unknown ones, one for their tenants' groups
+      const references = [...outcome.decoded.devices.keys()];
+      const known = await db.device.findMany({
+        where: { model: decoder.deviceModel, reference: { in: references } },
+        select: { id: true, reference: true, tenantId: true },
+      });
+      const byReference = new Map(known.map((d) => [d.reference, d]));
+      const unknown = references.filter((r) => !byReference.has(r));
+      if (provisioning === "catalog") {
+        for (const reference of unknown) skipped.push({ reference, reason: "unknown device (provisioning strategy: catalog)" });
+      } else if (unknown.length) {
+        await db.device.createMany({
+          data: unknown.map((reference) => ({ model: decoder.deviceModel, reference, tenantId: payload.tenant_id })),
+          skipDuplicates: true,
         });
-        if (!device) {
-          if (provisioning === "catalog") {
-            skipped.push({ reference, reason: "unknown device (provisioning strategy: catalog)" });
-            continue;
-          }
-          device = await db.device.create({
-            data: { model: decoder.deviceModel, reference, tenantId: payload.tenant_id },
-            select: { id: true, tenantId: true },
-          });
-        }
-        if (payload.tenant_id && device.tenantId !== payload.tenant_id) {
-          throw AppError.forbidden(`device ${decoder.deviceModel}/${reference} does not belong to this key's tenant`);
-        }
-        const tenant = device.tenantId
-          ? await db.tenant.findUnique({ where: { id: device.tenantId }, select: { group: true } })
-          : null;
-        out.push({ id: device.id, reference, tenantId: device.tenantId, group: tenant?.group ?? null });
+        const created = await db.device.findMany({
+          where: { model: decoder.deviceModel, reference: { in: unknown } },
+          select: { id: true, reference: true, tenantId: true },
+        });
+        for (const d of created) byReference.set(d.reference, d);
       }
-      return out;
+      const devices = references.flatMap((r) => byReference.get(r) ?? []);
+      const foreign = devices.find((d) => payload.tenant_id && d.tenantId !== payload.tenant_id);
+      if (foreign)
+        throw AppError.forbidden(`device ${decoder.deviceModel}/${foreign.reference} does not belong to this key's tenant`);
+      const tenantIds = [...new Set(devices.flatMap((d) => d.tenantId ?? []))];
+      const groups = new Map(
+        (await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, group: true } })).map((t) => [
+          t.id,
+          t.group,
+        ]),
+      );
+      return devices.map((d) => ({
+        id: d.id,
+        reference: d.reference,
+        tenantId: d.tenantId,
+        group: d.tenantId ? (groups.get(d.tenantId) ?? null) : null,
+      }));
     });
 
     // 3. each device's measures through the ingestion function, in its tenant
