@@ -14,6 +14,7 @@ import {
   writeDeviceModel,
 } from "@iot/core";
 import { disconnect, withPlatform, withTenant } from "@iot/db";
+import { seedSimulation } from "./seed-simulation";
 
 const ADMIN_EMAIL = (process.env.ADMIN_EMAIL ?? "admin@example.com").toLowerCase();
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? "change-me-admin";
@@ -143,6 +144,12 @@ for (const plan of twins) {
     }
   });
 }
+
+await seedSimulation({
+  tenantName: "Demo Buildings",
+  adminEmail: ADMIN_EMAIL,
+  ingestUrl: process.env.INGEST_URL ?? `http://127.0.0.1:${process.env.INGEST_PORT ?? 3001}`,
+});
 
 await disconnect();
 console.log(`seed: done. Sign in at http://localhost:3000 as ${ADMIN_EMAIL}`);

@@ -40,9 +40,32 @@ const children = processes.map(({ name, cwd, args }) => {
   return child;
 });
 
+// a gentle simulation of the demo's devices once the webhook answers (SIMULATE=0: none);
+// it is optional: if it stops, the platform goes on
+const simulation = process.env.SIMULATE === "0" ? null : startSimulation();
+
+async function startSimulation() {
+  const url = `http://127.0.0.1:${process.env.INGEST_PORT ?? 3001}/healthz`;
+  for (let i = 0; i < 120 && !stopping; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (stopping) return null;
+  const args = ["--import", "tsx", "scripts/simulate.ts", "--devices", "8", "--rate", "2", "--quiet"];
+  console.log("simulating the demo's 8 devices at 2 payloads/s (SIMULATE=0 to turn off)");
+  return spawn(process.execPath, args, { stdio: "inherit", env });
+}
+
 function stop(code = 0) {
   stopping = true;
   for (const c of children) c.kill("SIGTERM");
+  void simulation?.then((s) => s?.kill("SIGTERM"));
   setTimeout(() => process.exit(code), 10_000).unref();
   Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on("exit", r))))).then(() =>
     process.exit(code),

@@ -17,5 +17,6 @@ function run(cmd, args) {
 
 run("npx", ["biome", "check", "."]);
 run("npx", ["turbo", "run", "typecheck", "--filter=!@iot/web"]);
+run("npx", ["tsc", "-p", "tsconfig.tools.json"]); // the seed, scripts and benchmarks
 run("npx", ["vitest", "run"]);
 if (existsSync("apps/web/playwright.config.ts")) run("npx", ["playwright", "test", "-c", "apps/web/playwright.config.ts"]);

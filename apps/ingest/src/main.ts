@@ -1,4 +1,4 @@
-import { jobs } from "@iot/core";
+import { PAYLOAD_QUEUES } from "@iot/core";
 import { disconnect } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -15,15 +15,20 @@ const env = z
   .parse(process.env);
 
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
-const queue = new Queue(jobs.processPayloads.queue, { connection: redis, prefix: env.QUEUE_PREFIX });
-const app = await buildServer({ redis, queue, ratePerMinute: env.INGEST_RATE_PER_MINUTE });
+const queues = new Map(PAYLOAD_QUEUES.map((name) => [name, new Queue(name, { connection: redis, prefix: env.QUEUE_PREFIX })]));
+const queueOf = (name: string) => {
+  const queue = queues.get(name);
+  if (!queue) throw new Error(`no payload queue ${name}`);
+  return queue;
+};
+const app = await buildServer({ redis, queueOf, ratePerMinute: env.INGEST_RATE_PER_MINUTE });
 await app.listen({ port: env.INGEST_PORT, host: "0.0.0.0" });
 console.log(`ingest listening on ${env.INGEST_PORT}: POST /api/payloads/<decoder>`);
 
 async function shutdown(signal: string) {
   console.log(`ingest: ${signal}, closing`);
   await app.close();
-  await queue.close();
+  await Promise.all([...queues.values()].map((q) => q.close()));
   redis.disconnect();
   await disconnect();
   process.exit(0);

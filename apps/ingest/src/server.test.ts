@@ -1,5 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { createTenant, ensureDecoderModels, hashToken, jobs, newToken, processPayload } from "@iot/core";
+import {
+  PAYLOAD_QUEUES,
+  createTenant,
+  ensureDecoderModels,
+  hashToken,
+  newToken,
+  payloadQueue,
+  payloadShard,
+  processPayload,
+  processPayloads,
+} from "@iot/core";
 import { withPlatform, withTenant } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -50,7 +60,8 @@ function uplink(devEui: string, frm = ELSYS) {
 describe("payload webhook", () => {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const prefix = `iot-test-${randomUUID().slice(0, 8)}`;
-  const queue = new Queue(jobs.processPayloads.queue, { connection: redis, prefix });
+  const queues = new Map(PAYLOAD_QUEUES.map((name) => [name, new Queue(name, { connection: redis, prefix })]));
+  const queueOf = (name: string) => queues.get(name) as Queue;
   let base = "";
   let close: () => Promise<void> = async () => {};
   let tenantA = "";
@@ -58,13 +69,13 @@ describe("payload webhook", () => {
   let keyA = "";
 
   beforeAll(async () => {
-    const app = await buildServer({ redis, queue, ratePerMinute: 1000 });
+    const app = await buildServer({ redis, queueOf, ratePerMinute: 1000 });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
     close = async () => {
       await app.close();
-      await queue.close();
+      await Promise.all([...queues.values()].map((q) => q.close()));
       redis.disconnect();
     };
     await withPlatform((db) => ensureDecoderModels(db));
@@ -94,11 +105,15 @@ describe("payload webhook", () => {
       SELECT state, tenant_id, queued_at IS NOT NULL AS queued FROM payloads WHERE id = ${payloadId}::uuid`,
     );
     expect(stored[0]).toEqual({ state: "RECEIVED", tenant_id: tenantA, queued: true });
-    const waiting = await queue.getJobs(["waiting"]);
+    // on the shard of its device, where every payload of that device goes
+    const waiting = await queueOf(payloadQueue(payloadShard("ElsysERS", eui))).getJobs(["waiting"]);
     expect(waiting.some((j) => (j.data as { payloadIds: string[] }).payloadIds.includes(payloadId))).toBe(true);
 
     expect(await processPayload(payloadId)).toMatchObject({ state: "VALID", devices: [eui], measures: 5 });
-    expect(await processPayload(payloadId)).toMatchObject({ state: "VALID", measures: 5 }); // a retried job
+    // the job run again finds the payload settled; run again after a crash before settling, nothing is stored twice
+    expect(await processPayloads([payloadId])).toEqual([]);
+    await withPlatform((db) => db.$executeRaw`UPDATE payloads SET state = 'RECEIVED' WHERE id = ${payloadId}::uuid`);
+    expect(await processPayload(payloadId)).toMatchObject({ state: "VALID", measures: 5 });
     const counted = await withTenant(
       tenantA,
       (db) => db.$queryRaw<{ n: number }[]>`
@@ -145,7 +160,7 @@ describe("payload webhook", () => {
   });
 
   it("limits each key's rate: past it, 429 with Retry-After, and other keys are not affected", async () => {
-    const limited = await buildServer({ redis, queue, ratePerMinute: 2 });
+    const limited = await buildServer({ redis, queueOf, ratePerMinute: 2 });
     await limited.listen({ port: 0, host: "127.0.0.1" });
     const address = limited.server.address();
     const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/payloads/json`;
@@ -214,8 +229,9 @@ describe("payload webhook", () => {
     const posted = (await (await post("/api/payloads/tts-elsys", uplink(eui), keyA)).json()) as { payloadId: string };
     const result = await processPayload(posted.payloadId, "catalog");
     expect(result).toMatchObject({
-      state: "VALID",
+      state: "SKIP",
       devices: [],
+      reason: expect.stringMatching(/unknown device.*catalog/),
       skipped: [{ reference: eui, reason: expect.stringMatching(/catalog/) }],
     });
     expect(await withPlatform((db) => db.device.count({ where: { reference: eui } }))).toBe(0);

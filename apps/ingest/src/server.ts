@@ -1,19 +1,9 @@
 import rateLimit from "@fastify/rate-limit";
-import {
-  AppError,
-  PAYLOAD_JOB_OPTIONS,
-  type TNewPayload,
-  decoderForModel,
-  getDecoder,
-  jobs,
-  markQueued,
-  storePayloads,
-} from "@iot/core";
-import { withPlatform } from "@iot/db";
-import type { Queue } from "bullmq";
+import { AppError, type TBulkQueue, decoderForModel, getDecoder, payloadShard } from "@iot/core";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import { type TIngestKey, ingestKey } from "./keys";
+import { Outbox, type TOutboxRow } from "./outbox";
 
 // The payload webhook, in the order of the issue: key (401), size (413), per-key rate
 // (429 + Retry-After), JSON (400), decoder (404), validate, store (the outbox), enqueue,
@@ -35,8 +25,14 @@ function refuse(reply: FastifyReply, error: unknown) {
   throw error;
 }
 
-export async function buildServer(opts: { redis: Redis; queue: Queue; ratePerMinute: number }): Promise<FastifyInstance> {
+export async function buildServer(opts: {
+  redis: Redis;
+  /** The payload shard queues by name. */
+  queueOf: (name: string) => TBulkQueue;
+  ratePerMinute: number;
+}): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false });
+  const outbox = new Outbox(opts.queueOf);
 
   app.addHook("onRequest", async (req, reply) => {
     if (!req.url.startsWith("/api/payloads")) return;
@@ -58,32 +54,26 @@ export async function buildServer(opts: { redis: Redis; queue: Queue; ratePerMin
     allowList: (req) => !req.url.startsWith("/api/payloads"),
   });
 
-  /** Validates each body with the decoder, stores them all in one insert, queues the valid ones. */
+  /** Validates each body with the decoder, stores them (grouped with concurrent requests), queues the valid ones. */
   async function accept(key: TIngestKey, decoderAction: string, bodies: unknown[]) {
     const decoder = getDecoder(decoderAction);
     if (!decoder) throw AppError.notFound("decoder", decoderAction);
-    const rows: TNewPayload[] = bodies.map((body) => {
+    const base = { tenantId: key.tenantId, apiKeyId: key.keyId, decoder: decoder.action, deviceModel: decoder.deviceModel };
+    const rows: TOutboxRow[] = bodies.map((body) => {
       try {
-        return { ...base(), state: decoder.validate(body) ? "RECEIVED" : "SKIP", reason: null, body };
+        if (!decoder.validate(body)) return { ...base, state: "SKIP", reason: null, body, shard: 0 };
+        return {
+          ...base,
+          state: "RECEIVED",
+          reason: null,
+          body,
+          shard: payloadShard(decoder.deviceModel, decoder.routingKey(body)),
+        };
       } catch (error) {
-        return { ...base(), state: "ERROR", reason: error instanceof Error ? error.message : String(error), body };
+        return { ...base, state: "ERROR", reason: error instanceof Error ? error.message : String(error), body, shard: 0 };
       }
     });
-    function base() {
-      return {
-        tenantId: key.tenantId,
-        apiKeyId: key.keyId,
-        decoder: decoder?.action ?? decoderAction,
-        deviceModel: decoder?.deviceModel ?? "",
-      };
-    }
-    const ids = await withPlatform((db) => storePayloads(db, rows));
-    const toQueue = ids.filter((_, i) => rows[i]?.state === "RECEIVED");
-    if (toQueue.length) {
-      // stored first: if Redis is down now, the sweeper queues them later
-      await opts.queue.add(jobs.processPayloads.name, { payloadIds: toQueue }, PAYLOAD_JOB_OPTIONS);
-      await withPlatform((db) => markQueued(db, toQueue));
-    }
+    const ids = await outbox.write(rows);
     return ids.map((payloadId, i) => ({
       payloadId,
       state: rows[i]?.state === "RECEIVED" ? "VALID" : rows[i]?.state,

@@ -1,11 +1,12 @@
 import {
   type JobName,
-  PAYLOAD_JOB_OPTIONS,
+  type THandOff,
   applyRetention,
   createPartitionsAhead,
+  enqueuePayloads,
   jobs,
   markQueued,
-  processPayload,
+  processPayloads,
   purgeAuthRecords,
   unqueuedPayloads,
 } from "@iot/core";
@@ -31,23 +32,40 @@ function handler<N extends JobName>(
   ];
 }
 
-/** The handlers; sweeping needs the payloads queue to put back what was never queued. */
-export const buildHandlers = (queues: Map<string, Queue>) =>
+/** Sweeper pages per run: 100,000 payloads a minute at most, whatever was left behind. */
+const SWEEP_PAGES = 100;
+
+/** The handlers; sweeping needs the payload shard queues, the pipeline its hand-off. */
+export const buildHandlers = (queues: Map<string, Queue>, handOff: (batches: THandOff[]) => Promise<void>) =>
   new Map<string, Handler>([
     handler("sweepPayloads", async (p) => {
-      const ids = await withPlatform((db) => unqueuedPayloads(db, p.olderThanSeconds * 1000, 1000));
-      if (!ids.length) return { requeued: 0 };
-      await queues.get(jobs.processPayloads.queue)?.add(jobs.processPayloads.name, { payloadIds: ids }, PAYLOAD_JOB_OPTIONS);
-      await withPlatform((db) => markQueued(db, ids));
-      return { requeued: ids.length };
+      let requeued = 0;
+      for (let page = 0; page < SWEEP_PAGES; page++) {
+        const stranded = await withPlatform((db) => unqueuedPayloads(db, p.olderThanSeconds * 1000, 1000));
+        if (!stranded.length) break;
+        const ids = await enqueuePayloads((name) => queueOf(queues, name), stranded);
+        await withPlatform((db) => markQueued(db, ids));
+        requeued += ids.length;
+      }
+      return { requeued };
     }),
     handler("purgeAuthRecords", (p) => withPlatform((db) => purgeAuthRecords(db, p.olderThanHours))),
     handler("createMeasurePartitions", (p) => withPlatform((db) => createPartitionsAhead(db, p.monthsAhead))),
     handler("processPayloads", async (p) => {
-      const strategy = process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto";
-      const results = [];
-      for (const id of p.payloadIds) results.push(await processPayload(id, strategy));
-      return results.map((r) => r.state);
+      const provisioning = process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto";
+      const results = await processPayloads(p.payloadIds, { provisioning, handOff });
+      const states: Record<string, number> = {};
+      for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
+      return states;
     }),
+    // the rules engine (issue 8) evaluates the tenant's rules here; until it lands a tenant
+    // has no rules, and the job only acknowledges what it was handed
+    handler("evaluateRules", async (p) => ({ tenantId: p.tenantId, devices: p.deviceIds.length, rules: 0 })),
     handler("applyMeasureRetention", () => withPlatform((db) => applyRetention(db), { timeout: 30 * 60_000 })),
   ]);
+
+function queueOf(queues: Map<string, Queue>, name: string): Queue {
+  const queue = queues.get(name);
+  if (!queue) throw new Error(`no queue ${name}`);
+  return queue;
+}

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { QueueEvents } from "bullmq";
-import { createTenant, storePayloads } from "@iot/core";
+import { type TLiveMeasures, createTenant, liveChannel, payloadQueue, storePayloads } from "@iot/core";
+import { Redis } from "ioredis";
 import { withPlatform } from "@iot/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { startWorker } from "./worker";
@@ -92,6 +93,60 @@ describe("worker", () => {
       state = rows[0]?.state ?? "missing";
     }
     expect(state).toBe("VALID");
+  }, 60_000);
+
+  it("works a job of many payloads in one go: a bad one is ERROR alone, the rest stored, handed to rules and live subscribers", async () => {
+    const worker = await running;
+    const tenant = await withPlatform((db) => createTenant(db, { name: `batch-${randomUUID().slice(0, 6)}`, group: "commons" }));
+    const tracker = `bt-${randomUUID().slice(0, 6)}`;
+    const row = (decoder: string, deviceModel: string, body: unknown) => ({
+      tenantId: tenant.id,
+      apiKeyId: null,
+      decoder,
+      deviceModel,
+      state: "RECEIVED" as const,
+      reason: null,
+      body,
+    });
+    const t0 = Math.floor(Date.now() / 1000) - 60;
+    const ids = await withPlatform((db) =>
+      storePayloads(db, [
+        row("gps-tracker", "GpsTracker", { id: tracker, lat: 45.1, lon: 4.1, batt: 90, timestamp: t0 }),
+        row("json", "GenericJson", { reference: "j-1", measures: [{ name: "nope", type: "temperature", values: {} }] }),
+        row("gps-tracker", "GpsTracker", { id: tracker, lat: 45.2, lon: 4.2, batt: 89, timestamp: t0 + 30 }),
+      ]),
+    );
+    const subscriber = new Redis(redisUrl);
+    const live: TLiveMeasures[] = [];
+    subscriber.on("message", (_channel, message) => live.push(JSON.parse(message)));
+    await subscriber.subscribe(liveChannel(tenant.id));
+
+    const events = new QueueEvents(payloadQueue(0), { connection: { url: redisUrl }, prefix });
+    await events.waitUntilReady();
+    const job = await worker.queues.get(payloadQueue(0))?.add("process-payloads", { payloadIds: ids });
+    expect(await job?.waitUntilFinished(events, 30_000)).toEqual({ VALID: 2, ERROR: 1 });
+    await events.close();
+
+    const rows = await withPlatform(
+      (db) => db.$queryRaw<{ id: string; state: string; reason: string | null; measures: number }[]>`
+        SELECT id, state, reason, measures FROM payloads WHERE id = ANY(${ids}::uuid[])`,
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(ids.map((id) => byId.get(id)?.state)).toEqual(["VALID", "ERROR", "VALID"]);
+    expect(byId.get(ids[1] as string)?.reason).toMatch(/"nope" is not a measure/);
+    expect(byId.get(ids[0] as string)?.measures).toBe(2);
+
+    for (let i = 0; i < 50 && !live.length; i++) await new Promise((r) => setTimeout(r, 100));
+    await subscriber.quit();
+    const positions = live.flatMap((m) => m.devices.flatMap((d) => d.measures.filter((x) => x.name === "position")));
+    expect(live.every((m) => m.tenantId === tenant.id)).toBe(true);
+    expect(positions.map((p) => p.measuredAt)).toEqual([
+      new Date(t0 * 1000).toISOString(),
+      new Date((t0 + 30) * 1000).toISOString(),
+    ]);
+
+    const rules = await worker.queues.get("rules")?.getJobs(["waiting", "active", "completed"]);
+    expect(rules?.some((j) => j.data.tenantId === tenant.id && j.data.payloadIds.includes(ids[0]))).toBe(true);
   }, 60_000);
 
   it("the process answers /healthz and stops cleanly on SIGTERM", async () => {

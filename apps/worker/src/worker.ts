@@ -1,7 +1,8 @@
-import { QUEUES, ensureDecoderModels, jobs, markFailed } from "@iot/core";
+import { PAYLOAD_QUEUES, QUEUES, ensureDecoderModels, jobs, markFailed } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { handOff } from "./hand-off";
 import { buildHandlers } from "./handlers";
 
 export interface WorkerOptions {
@@ -22,7 +23,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connection
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
-  const handlers = buildHandlers(queues);
+  const handlers = buildHandlers(queues, handOff(connection, queues.get(jobs.evaluateRules.queue) as Queue));
   const workers = QUEUES.map(
     (name) =>
       new Worker(
@@ -32,7 +33,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           if (!run) throw new Error(`no handler for job ${job.name} on queue ${name}`);
           return run(job.data);
         },
-        { connection, prefix: opts.prefix, concurrency: opts.concurrency },
+        // a payload shard is worked one job at a time: that is what keeps a device in order
+        { connection, prefix: opts.prefix, concurrency: PAYLOAD_QUEUES.includes(name) ? 1 : opts.concurrency },
       ),
   );
   for (const w of workers) {

@@ -26,7 +26,19 @@ describe("payload log", () => {
         row(null, "RECEIVED"),
       ]),
     );
-    await withPlatform((db) => markProcessed(db, a1 as string, { state: "VALID", devices: ["truck-1"], measures: 2 }));
+    await withPlatform((db) =>
+      markProcessed(db, [
+        {
+          id: a1 as string,
+          state: "VALID",
+          reason: null,
+          devices: ["truck-1"],
+          measures: 2,
+          measuredFrom: null,
+          measuredTo: null,
+        },
+      ]),
+    );
 
     const api = world.tenantAdmin.as();
     const mine = await api.payloads.list({});

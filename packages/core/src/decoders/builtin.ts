@@ -39,6 +39,9 @@ class TtsElsysDecoder extends Decoder<z.infer<typeof ZTtsUplinkSchema>> {
     // a join accept or an uplink with no application payload is stored, not decoded
     return super.validate(payload) && Boolean((payload as z.infer<typeof ZTtsUplinkSchema>).uplink_message.frm_payload);
   }
+  override routingKey(payload: z.infer<typeof ZTtsUplinkSchema>) {
+    return payload.end_device_ids.dev_eui.toUpperCase();
+  }
   decode(payload: z.infer<typeof ZTtsUplinkSchema>, decoded: DecodedPayload) {
     addElsys(ttsUplink(payload), decoded);
   }
@@ -52,6 +55,9 @@ class ChirpstackElsysDecoder extends Decoder<z.infer<typeof ZChirpstackUplinkSch
   override readonly payloadSchema = ZChirpstackUplinkSchema;
   override validate(payload: unknown): boolean {
     return super.validate(payload) && Boolean((payload as z.infer<typeof ZChirpstackUplinkSchema>).data);
+  }
+  override routingKey(payload: z.infer<typeof ZChirpstackUplinkSchema>) {
+    return payload.deviceInfo.devEui.toUpperCase();
   }
   decode(payload: z.infer<typeof ZChirpstackUplinkSchema>, decoded: DecodedPayload) {
     addElsys(chirpstackUplink(payload), decoded);
@@ -78,6 +84,9 @@ class GpsTrackerDecoder extends Decoder<z.infer<typeof ZTrackerSchema>> {
   ] as const;
   override readonly description = "GPS trackers posting OsmAnd-style JSON (id, lat, lon, timestamp, altitude, accuracy, batt)";
   override readonly payloadSchema = ZTrackerSchema;
+  override routingKey(p: z.infer<typeof ZTrackerSchema>) {
+    return String(p.id);
+  }
   decode(p: z.infer<typeof ZTrackerSchema>, decoded: DecodedPayload) {
     const reference = String(p.id);
     const at =
@@ -134,6 +143,9 @@ class GenericJsonDecoder extends Decoder<z.infer<typeof ZGenericSchema>> {
   override readonly description =
     "Devices posting structured JSON: { reference, measuredAt?, measures: [{ name, type, values, measuredAt? }] }";
   override readonly payloadSchema = ZGenericSchema;
+  override routingKey(p: z.infer<typeof ZGenericSchema>) {
+    return p.reference;
+  }
   decode(p: z.infer<typeof ZGenericSchema>, decoded: DecodedPayload) {
     for (const m of p.measures) {
       const at = new Date(m.measuredAt ?? p.measuredAt ?? Date.now());

@@ -69,6 +69,15 @@ export abstract class Decoder<P = unknown> {
 
   abstract decode(payload: P, decoded: DecodedPayload): void | Promise<void>;
 
+  /**
+   * The device a valid payload is about, read without decoding: the webhook routes each
+   * payload to a pipeline shard by it, so one device's payloads stay in order. A decoder
+   * that cannot tell returns "" (its payloads then share one shard).
+   */
+  routingKey(_payload: P): string {
+    return "";
+  }
+
   /** Validates then decodes; decoding nothing is an error (as in the reference platform). */
   async run(payload: unknown): Promise<{ state: "VALID"; decoded: DecodedPayload } | { state: "SKIP" }> {
     if (!this.validate(payload)) return { state: "SKIP" };

@@ -4,3 +4,4 @@ export * from "./decoder";
 export * from "./registry";
 export * from "./elsys";
 export * from "./lorawan";
+export * from "./samples";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PAYLOAD_QUEUES } from "../payloads/shards";
 
 // Every background job: its queue, name and payload schema, defined once and shared by
 // whoever enqueues (web, ingest) and the worker, which validates each payload again.
@@ -40,17 +41,33 @@ export const jobs = {
     payload: z.object({ olderThanSeconds: z.number().int().min(0).default(30) }),
     every: { every: 60_000 },
   }),
+  /** Its queue is one of the payload shards (payloads/shards.ts), never "payloads" itself. */
   processPayloads: defineJob({
     queue: "payloads",
     name: "process-payloads",
     payload: z.object({ payloadIds: z.array(z.string().uuid()).min(1).max(1000) }),
+  }),
+  /** Measures a tenant just received, for its rules (the rules engine consumes it). */
+  evaluateRules: defineJob({
+    queue: "rules",
+    name: "evaluate-rules",
+    payload: z.object({
+      tenantId: z.string().uuid(),
+      deviceIds: z.array(z.string().uuid()).max(10_000),
+      assetIds: z.array(z.string().uuid()).max(10_000),
+      payloadIds: z.array(z.string().uuid()).max(10_000),
+    }),
   }),
 } as const;
 
 export type JobName = keyof typeof jobs;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]["payload"]>;
 
-export const QUEUES = [...new Set(Object.values(jobs).map((j) => j.queue))];
+/** Every queue a worker consumes: the shared ones and each payload shard. */
+export const QUEUES = [
+  ...new Set(Object.values(jobs).flatMap((j) => (j === jobs.processPayloads ? [] : [j.queue]))),
+  ...PAYLOAD_QUEUES,
+];
 
 /** Retries of payload jobs: transient failures back off; after the last, payloads are FAILED. */
 export const PAYLOAD_JOB_OPTIONS = {

@@ -11,6 +11,8 @@ export interface TProcessedMeasure {
   values: Record<string, unknown>;
   /** The asset slot it feeds, when the device is linked (or pushed to an asset). */
   slot: string | null;
+  /** The payload it was decoded from (measures of several payloads may share a batch). */
+  payloadId?: string | null;
 }
 
 export interface TTwinRef {

@@ -4,3 +4,4 @@ export * from "./ingest";
 export * from "./queries";
 export * from "./retention";
 export * from "./export";
+export * from "./live";

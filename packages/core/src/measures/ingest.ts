@@ -30,7 +30,10 @@ export const ZMeasureBatchSchema = z
   .array(ZMeasureInputSchema)
   .min(1, "at least one measure")
   .max(10_000, "at most 10,000 measures per call");
-export type TMeasureInput = z.infer<typeof ZMeasureInputSchema>;
+export type TMeasureInput = z.infer<typeof ZMeasureInputSchema> & {
+  /** The payload it comes from, when a batch mixes several (else the batch's payloadId). */
+  payloadId?: string | null;
+};
 
 export type TIngestSource = { kind: "device"; deviceId: string } | { kind: "api"; assetId: string };
 
@@ -53,6 +56,8 @@ export interface TIngestResult {
   inserted: number;
   duplicates: number;
   assetId: string | null;
+  /** The measures as stored (after the before hooks), in time order. */
+  processed: TProcessedMeasure[];
 }
 
 async function lockTwin(
@@ -108,7 +113,13 @@ function refuse(issues: AppErrorIssue[]): never {
 export async function ingestMeasures(
   db: TenantDb,
   tenantGroup: string,
-  input: { source: TIngestSource; measures: TMeasureInput[]; payloadId?: string | null },
+  input: {
+    source: TIngestSource;
+    measures: TMeasureInput[];
+    payloadId?: string | null;
+    /** Metadata a decoder read from the payload, merged into the device's (checked against its model). */
+    metadata?: Record<string, unknown>;
+  },
   now = new Date(),
 ): Promise<TIngestResult> {
   // 1. the twins, locked in the same order as linking (asset, then device)
@@ -155,11 +166,15 @@ export async function ingestMeasures(
       name: m.name,
       values: m.values,
       slot: device ? (asset ? (link.get(m.name) ?? null) : null) : m.name,
+      payloadId: m.payloadId ?? input.payloadId ?? null,
     }))
     .sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
 
   // 5. before hooks: enrichment may change or add measures, and set metadata
-  const metadataPatches: { device: Record<string, unknown>; asset: Record<string, unknown> } = { device: {}, asset: {} };
+  const metadataPatches: { device: Record<string, unknown>; asset: Record<string, unknown> } = {
+    device: device ? { ...input.metadata } : {},
+    asset: {},
+  };
   const source = device ?? (asset as LockedTwin);
   const ctx: TMeasureHookContext = {
     tenantId: db.tenantId,
@@ -181,7 +196,6 @@ export async function ingestMeasures(
   // 6. insert, batched, idempotent on (origin, name, measured_at, payload)
   const originType = device ? "device" : "api";
   const originId = source.id;
-  const payloadId = input.payloadId ?? "";
   await ensureMeasurePartitions(
     db,
     ctx.measures.map((m) => m.measuredAt),
@@ -190,20 +204,21 @@ export async function ingestMeasures(
   const stored: TProcessedMeasure[] = [];
   for (let i = 0; i < ctx.measures.length; i += INSERT_BATCH) {
     const batch = ctx.measures.slice(i, i + INSERT_BATCH);
-    const rows = await db.$queryRaw<{ name: string; measured_at: Date }[]>`
+    const rows = await db.$queryRaw<{ name: string; measured_at: Date; payload_id: string }[]>`
       INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
       SELECT ${db.tenantId}::uuid, m.measured_at, m.type, m.name, m.values,
              CASE WHEN m.slot IS NULL THEN NULL ELSE ${asset?.id ?? null}::uuid END, m.slot,
-             ${originType}, ${originId}::uuid, ${payloadId}
-      FROM jsonb_to_recordset(${rowsJson(batch)}::jsonb) AS m(measured_at timestamptz, type text, name text, values jsonb, slot text)
+             ${originType}, ${originId}::uuid, m.payload_id
+      FROM jsonb_to_recordset(${rowsJson(batch)}::jsonb)
+        AS m(measured_at timestamptz, type text, name text, values jsonb, slot text, payload_id text)
       ON CONFLICT DO NOTHING
-      RETURNING name, measured_at`;
+      RETURNING name, measured_at, payload_id`;
     inserted += rows.length;
     // the rollups count only what was really inserted (a retried batch adds nothing)
     stored.push(
       ...(rows.length === batch.length
         ? batch
-        : keepInserted(batch, new Set(rows.map((r) => `${r.name}|${r.measured_at.getTime()}`)))),
+        : keepInserted(batch, new Set(rows.map((r) => `${r.name}|${r.measured_at.getTime()}|${r.payload_id}`)))),
     );
   }
 
@@ -214,7 +229,7 @@ export async function ingestMeasures(
     measuredAt: m.measuredAt.toISOString(),
     values: m.values,
     originId,
-    payloadId: input.payloadId ?? null,
+    payloadId: m.payloadId ?? null,
   });
   // rollups and both twins in one round trip
   const writes: Prisma.Sql[] = [];
@@ -257,13 +272,19 @@ export async function ingestMeasures(
     measures: ctx.measures.map((m) => ({ name: m.name, slot: m.slot, type: m.type, measuredAt: m.measuredAt, values: m.values })),
     updatedSlots: changedSlots,
   });
-  return { received: input.measures.length, inserted, duplicates: ctx.measures.length - inserted, assetId: asset?.id ?? null };
+  return {
+    received: input.measures.length,
+    inserted,
+    duplicates: ctx.measures.length - inserted,
+    assetId: asset?.id ?? null,
+    processed: ctx.measures,
+  };
 }
 
 /** The measures of a batch whose (name, time) the insert returned. */
 function keepInserted(batch: TProcessedMeasure[], inserted: Set<string>): TProcessedMeasure[] {
   // a key repeated inside the batch was inserted once, the first time
-  return batch.filter((m) => inserted.delete(`${m.name}|${m.measuredAt.getTime()}`));
+  return batch.filter((m) => inserted.delete(`${m.name}|${m.measuredAt.getTime()}|${m.payloadId ?? ""}`));
 }
 
 /**
@@ -272,7 +293,14 @@ function keepInserted(batch: TProcessedMeasure[], inserted: Set<string>): TProce
  */
 function rowsJson(batch: TProcessedMeasure[]): string {
   return JSON.stringify(
-    batch.map((m) => ({ measured_at: m.measuredAt.toISOString(), type: m.type, name: m.name, values: m.values, slot: m.slot })),
+    batch.map((m) => ({
+      measured_at: m.measuredAt.toISOString(),
+      type: m.type,
+      name: m.name,
+      values: m.values,
+      slot: m.slot,
+      payload_id: m.payloadId ?? "",
+    })),
   );
 }
 

@@ -1,3 +1,5 @@
 export * from "./store";
 export * from "./pipeline";
 export * from "./log";
+export * from "./shards";
+export * from "./enqueue";

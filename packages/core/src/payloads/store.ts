@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { PlatformDb } from "@iot/db";
+import { type PlatformDb, Prisma } from "@iot/db";
+import { getDecoder } from "../decoders/registry";
+import { payloadShard } from "./shards";
 
 // The payload outbox: every payload the webhook accepts is stored before it is answered,
 // with its state; the ones to process are queued after (a sweeper re-queues what was
@@ -43,31 +45,80 @@ export async function markQueued(db: PlatformDb, ids: string[]): Promise<void> {
   if (ids.length) await db.$executeRaw`UPDATE payloads SET queued_at = now() WHERE id = ANY(${ids}::uuid[])`;
 }
 
-export async function markProcessed(
-  db: PlatformDb,
-  id: string,
-  outcome: { state: TPayloadState; reason?: string | null; devices?: string[]; measures?: number },
-): Promise<void> {
+export interface TPayloadOutcome {
+  id: string;
+  state: TPayloadState;
+  reason: string | null;
+  devices: string[];
+  measures: number;
+  measuredFrom: Date | null;
+  measuredTo: Date | null;
+}
+
+/** Settles a job's payloads in one UPDATE. */
+export async function markProcessed(db: PlatformDb, outcomes: TPayloadOutcome[]): Promise<void> {
+  if (!outcomes.length) return;
   await db.$executeRaw`
-    UPDATE payloads SET state = ${outcome.state}, reason = ${outcome.reason ?? null}, devices = ${outcome.devices ?? []}::text[],
-      measures = ${outcome.measures ?? 0}, processed_at = now()
-    WHERE id = ${id}::uuid`;
+    UPDATE payloads SET state = o.state, reason = o.reason, devices = o.devices, measures = o.measures,
+      measured_from = o.measured_from, measured_to = o.measured_to, processed_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(
+      outcomes.map((o) => ({
+        id: o.id,
+        state: o.state,
+        reason: o.reason,
+        devices: o.devices,
+        measures: o.measures,
+        measured_from: o.measuredFrom?.toISOString() ?? null,
+        measured_to: o.measuredTo?.toISOString() ?? null,
+      })),
+    )}::jsonb) AS o(id uuid, state text, reason text, devices text[], measures int, measured_from timestamptz, measured_to timestamptz)
+    WHERE payloads.id = o.id`;
 }
 
-export async function loadPayload(db: PlatformDb, id: string) {
-  const rows = await db.$queryRaw<
-    { id: string; tenant_id: string | null; decoder: string; device_model: string; state: TPayloadState; body: unknown }[]
-  >`
-    SELECT id, tenant_id, decoder, device_model, state, body FROM payloads WHERE id = ${id}::uuid`;
-  return rows[0] ?? null;
+export interface TStoredPayload {
+  id: string;
+  tenant_id: string | null;
+  decoder: string;
+  device_model: string;
+  state: TPayloadState;
+  body: unknown;
+  devices: string[];
+  measured_from: Date | null;
+  measured_to: Date | null;
 }
 
-/** Stored but never queued, for the sweeper (oldest first). */
-export async function unqueuedPayloads(db: PlatformDb, olderThanMs: number, limit: number): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM payloads WHERE state = 'RECEIVED' AND queued_at IS NULL AND received_at < now() - make_interval(secs => ${olderThanMs / 1000})
+/** The payloads (in the order asked), only those still RECEIVED unless `all`. */
+export async function loadPayloads(db: PlatformDb, ids: string[], opts: { all?: boolean } = {}): Promise<TStoredPayload[]> {
+  const rows = await db.$queryRaw<TStoredPayload[]>`
+    SELECT id, tenant_id, decoder, device_model, state, body, devices, measured_from, measured_to
+    FROM payloads WHERE id = ANY(${ids}::uuid[]) ${opts.all ? Prisma.empty : Prisma.sql`AND state = 'RECEIVED'`}`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The shard of a stored payload: its decoder's routing key, as the webhook computed it. */
+export function shardOfPayload(p: { decoder: string; device_model: string; body: unknown }): number {
+  const decoder = getDecoder(p.decoder);
+  let key = "";
+  try {
+    key = decoder?.routingKey(p.body) ?? "";
+  } catch {
+    // a body its decoder cannot route still goes somewhere: the pipeline will say why
+  }
+  return payloadShard(p.device_model, key);
+}
+
+/** Stored but never queued, for the sweeper (oldest first), with their shard. */
+export async function unqueuedPayloads(
+  db: PlatformDb,
+  olderThanMs: number,
+  limit: number,
+): Promise<{ id: string; shard: number }[]> {
+  const rows = await db.$queryRaw<{ id: string; decoder: string; device_model: string; body: unknown }[]>`
+    SELECT id, decoder, device_model, body FROM payloads
+    WHERE state = 'RECEIVED' AND queued_at IS NULL AND received_at < now() - make_interval(secs => ${olderThanMs / 1000})
     ORDER BY received_at LIMIT ${limit}`;
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, shard: shardOfPayload(r) }));
 }
 
 /** Payloads of a job that gave up: FAILED with the last error, unless already settled. */

@@ -1,0 +1,30 @@
+import { type THandOff, jobs, liveChannel, liveMessage } from "@iot/core";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+/**
+ * Step 6 of the pipeline, with the worker's Redis: per tenant, one rule evaluation job
+ * and one live message. Before the payloads are settled, so a crash here re-runs the job
+ * (rules may see a batch twice; they never miss one).
+ */
+export function handOff(redis: Redis, rules: Queue) {
+  return async (batches: THandOff[]) => {
+    const publish = redis.pipeline();
+    for (const b of batches) publish.publish(liveChannel(b.tenantId), JSON.stringify(liveMessage(b)));
+    await Promise.all([
+      publish.exec(),
+      rules.addBulk(
+        batches.map((b) => ({
+          name: jobs.evaluateRules.name,
+          data: {
+            tenantId: b.tenantId,
+            deviceIds: b.devices.map((d) => d.id),
+            assetIds: [...new Set(b.devices.flatMap((d) => d.assetId ?? []))],
+            payloadIds: b.payloadIds,
+          },
+          opts: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: "exponential", delay: 1000 } },
+        })),
+      ),
+    ]);
+  };
+}
