@@ -1,4 +1,14 @@
-import { ZPayloadListSchema, ZPrunePayloadsSchema, getPayload, listDecoders, listPayloads, prunePayloads } from "@iot/core";
+import {
+  ZPayloadListSchema,
+  ZPayloadReplaySchema,
+  ZPrunePayloadsSchema,
+  getPayload,
+  listDecoders,
+  listPayloads,
+  prunePayloads,
+  replayPayloads,
+  selectReplay,
+} from "@iot/core";
 import { z } from "zod";
 import { createRouter, scopedProcedure } from "../trpc";
 
@@ -16,4 +26,20 @@ export const payloadsRouter = createRouter({
   prune: scopedProcedure("payloads:write")
     .input(ZPrunePayloadsSchema)
     .mutation(({ ctx, input }) => prunePayloads(ctx.scope.db, input)),
+  /** A page of payloads (ids, or a filter) through their current decoder again; nextCursor for the next page. */
+  replay: scopedProcedure("payloads:write")
+    .meta({ transactionTimeoutMs: 120_000 })
+    .input(ZPayloadReplaySchema)
+    .mutation(async ({ ctx, input }) => {
+      const { ids, nextCursor } = await selectReplay(ctx.scope.db, input);
+      const results = await replayPayloads(ids, process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto");
+      const states: Record<string, number> = {};
+      for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
+      return {
+        replayed: results.length,
+        states,
+        results: results.map(({ id, state, reason, measures }) => ({ id, state, reason, measures })),
+        nextCursor,
+      };
+    }),
 });

@@ -25,7 +25,7 @@ interface RollupRow {
   last_values: Record<string, unknown>;
 }
 
-const GRAINS = [
+export const GRAINS = [
   ["hour", 3_600_000],
   ["day", 86_400_000],
 ] as const;

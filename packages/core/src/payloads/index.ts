@@ -3,3 +3,4 @@ export * from "./pipeline";
 export * from "./log";
 export * from "./shards";
 export * from "./enqueue";
+export * from "./replay";

@@ -1,4 +1,4 @@
-import { withPlatform, withTenant } from "@iot/db";
+import { type TenantDb, withPlatform, withTenant } from "@iot/db";
 import { type Decoder, getDecoder } from "../decoders/index";
 import { AppError } from "../errors";
 import type { TProcessedMeasure } from "../measures/hooks";
@@ -160,7 +160,12 @@ export async function ingest(works: TWork[]): Promise<THandOff[]> {
   return handOffs.filter((h) => h.devices.length);
 }
 
-async function ingestTenant(tenantId: string, group: string, works: TWork[]): Promise<THandOff> {
+const ingestTenant = (tenantId: string, group: string, works: TWork[]) =>
+  withTenant(tenantId, (db) => ingestInto(db, group, works));
+
+/** The works' measures for the devices of the transaction's tenant. */
+export async function ingestInto(db: TenantDb, group: string, works: TWork[]): Promise<THandOff> {
+  const tenantId = db.tenantId;
   // each device's measures across the payloads, in one call
   const units = new Map<string, { target: TTarget; measures: TMeasureInput[]; metadata: Record<string, unknown> }>();
   for (const work of works)
@@ -174,18 +179,16 @@ async function ingestTenant(tenantId: string, group: string, works: TWork[]): Pr
       units.set(t.id, unit);
     }
   const handOff: THandOff = { tenantId, payloadIds: works.map((w) => w.payload.id), devices: [] };
-  await withTenant(tenantId, async (db) => {
-    for (const { target, measures, metadata } of units.values()) {
-      const r = await ingestMeasures(db, group, { source: { kind: "device", deviceId: target.id }, measures, metadata });
-      handOff.devices.push({
-        id: target.id,
-        reference: target.reference,
-        model: target.model,
-        assetId: r.assetId,
-        measures: r.processed,
-      });
-    }
-  });
+  for (const { target, measures, metadata } of units.values()) {
+    const r = await ingestMeasures(db, group, { source: { kind: "device", deviceId: target.id }, measures, metadata });
+    handOff.devices.push({
+      id: target.id,
+      reference: target.reference,
+      model: target.model,
+      assetId: r.assetId,
+      measures: r.processed,
+    });
+  }
   for (const work of works)
     for (const t of work.targets)
       if (t.tenantId === tenantId) work.result.measures += work.devices.get(t.reference)?.measures.length ?? 0;
@@ -193,7 +196,7 @@ async function ingestTenant(tenantId: string, group: string, works: TWork[]): Pr
 }
 
 /** Step 5: an orphan keeps its last measures but propagates nothing to a tenant. */
-async function keepOrphans(works: TWork[]): Promise<void> {
+export async function keepOrphans(works: TWork[]): Promise<void> {
   for (const work of works)
     for (const t of work.targets) {
       if (t.tenantId && t.group) continue;
