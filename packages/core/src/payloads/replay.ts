@@ -6,7 +6,6 @@ import { resolveDevices } from "./devices";
 import {
   type TPipelineResult,
   type TProvisioning,
-  type TWork,
   decode,
   ingestInto,
   keepOrphans,
