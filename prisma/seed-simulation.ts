@@ -17,7 +17,8 @@ import {
 } from "@iot/core";
 import { withPlatform, withTenant } from "@iot/db";
 
-export const DEMO_KEY_FILE = resolve(dirname(fileURLToPath(import.meta.url)), "..", ".demo", "ingest-key.json");
+export const DEMO_KEY_FILE =
+  process.env.DEMO_KEY_FILE ?? resolve(dirname(fileURLToPath(import.meta.url)), "..", ".demo", "ingest-key.json");
 /** What `npm start` simulates: device i posts through SIMULATED_ACTIONS[i % 4]. */
 export const GENTLE_SIMULATION = { devices: 8, rate: 2 };
 
@@ -94,5 +95,5 @@ async function writeIngestKey(tenantId: string, opts: { tenantName: string; admi
     `${JSON.stringify({ key: key.token, tenant: opts.tenantName, tenantId, ingestUrl: opts.ingestUrl }, null, 2)}\n`,
     { mode: 0o600 },
   );
-  console.log(`seed: ingest key for ${opts.tenantName} written to .demo/ingest-key.json`);
+  console.log(`seed: ingest key for ${opts.tenantName} written to ${DEMO_KEY_FILE}`);
 }

@@ -74,7 +74,7 @@ if (decoder !== undefined && !SIMULATED_ACTIONS.includes(decoder))
   fail(`--decoder must be one of ${SIMULATED_ACTIONS.join(", ")}, not "${decoder}"`);
 
 // --- key and URL ---------------------------------------------------------------------
-const demoFile = resolve(dirname(fileURLToPath(import.meta.url)), "..", ".demo", "ingest-key.json");
+const demoFile = process.env.DEMO_KEY_FILE ?? resolve(dirname(fileURLToPath(import.meta.url)), "..", ".demo", "ingest-key.json");
 let demo: { key?: string; ingestUrl?: string } = {};
 if (existsSync(demoFile)) {
   try {

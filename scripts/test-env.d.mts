@@ -6,4 +6,5 @@ export declare function testEnv(base?: NodeJS.ProcessEnv): {
   REDIS_URL: string;
   QUEUE_PREFIX: string;
   PASSWORD_COST: string;
+  DEMO_KEY_FILE: string;
 };

@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+
 // The test run's own database and Redis prefix, so tests never touch the development data.
 export const testDatabase = process.env.TEST_DATABASE ?? "iot_test";
 
@@ -10,5 +12,7 @@ export function testEnv(base = process.env) {
     REDIS_URL: base.REDIS_URL ?? "redis://127.0.0.1:6379",
     QUEUE_PREFIX: "iot-test",
     PASSWORD_COST: "low",
+    // the seed's ingest key for this database, apart from the development one
+    DEMO_KEY_FILE: fileURLToPath(new URL(`../.demo/ingest-key.${testDatabase}.json`, import.meta.url)),
   };
 }

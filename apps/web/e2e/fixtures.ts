@@ -3,7 +3,9 @@ import { type Page, expect } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 
-export const E2E_ADMIN = { email: "e2e-admin@example.com", password: "e2e-admin-password" };
+import { E2E_ADMIN } from "./accounts";
+
+export { E2E_ADMIN };
 
 export function unique(prefix: string) {
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;

@@ -9,4 +9,11 @@ test("the payloads page lists each decoder with its measures and a curl example 
   await expect(decoders).toContainText("co2: co2");
   await expect(page.getByTestId("curl-gps-tracker")).toContainText("curl -X POST http://localhost:3001/api/payloads/gps-tracker");
   await expect(page.getByRole("combobox", { name: "State" })).toBeVisible();
+
+  // in a tenant, an ingest key made on the spot goes into every example
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: "Demo Buildings" });
+  await page.getByRole("button", { name: "Create an ingest key" }).click();
+  const key = (await page.getByTestId("ingest-key").textContent())?.trim() ?? "";
+  expect(key).toMatch(/^iotk_/);
+  await expect(page.getByTestId("curl-tts-elsys")).toContainText(`Authorization: Bearer ${key}`);
 });
