@@ -1,4 +1,4 @@
-import { type TBulkQueue, type TNewPayload, enqueuePayloads, markQueued, storePayloads } from "@iot/core";
+import { type TBulkQueue, type TNewPayload, enqueuePayloads, markQueued, storeOutbox } from "@iot/core";
 import { withPlatform } from "@iot/db";
 
 // Group commit for the payload outbox: concurrent requests' payloads are stored in one
@@ -10,9 +10,15 @@ export interface TOutboxRow extends TNewPayload {
   shard: number;
 }
 
+/** A row's id, and whether it was already stored (the same payload posted again). */
+export interface TStored {
+  id: string;
+  duplicate: boolean;
+}
+
 interface Pending {
   rows: TOutboxRow[];
-  resolve: (ids: string[]) => void;
+  resolve: (stored: TStored[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -26,8 +32,8 @@ export class Outbox {
     private readonly opts = { maxRows: 2000, maxConcurrentWrites: 2 },
   ) {}
 
-  /** Stores the rows (resolves with their ids once durable) and queues the RECEIVED ones. */
-  write(rows: TOutboxRow[]): Promise<string[]> {
+  /** Stores the rows (resolves with their ids once durable) and queues the new RECEIVED ones. */
+  write(rows: TOutboxRow[]): Promise<TStored[]> {
     return new Promise((resolve, reject) => {
       this.pending.push({ rows, resolve, reject });
       this.pendingRows += rows.length;
@@ -56,15 +62,18 @@ export class Outbox {
   private async flush(batch: Pending[]): Promise<void> {
     const rows = batch.flatMap((p) => p.rows);
     let ids: string[];
+    let duplicate: boolean[];
     try {
-      ids = await withPlatform((db) => storePayloads(db, rows));
+      ({ ids, duplicate } = await withPlatform((db) => storeOutbox(db, rows)));
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
     }
     // stored is accepted: if queueing fails now (Redis down), the sweeper queues them later
     try {
-      const toQueue = ids.flatMap((id, i) => (rows[i]?.state === "RECEIVED" ? [{ id, shard: rows[i]?.shard ?? 0 }] : []));
+      const toQueue = ids.flatMap((id, i) =>
+        rows[i]?.state === "RECEIVED" && !duplicate[i] ? [{ id, shard: rows[i]?.shard ?? 0 }] : [],
+      );
       if (toQueue.length) {
         const queued = await enqueuePayloads(this.queueOf, toQueue);
         await withPlatform((db) => markQueued(db, queued));
@@ -74,7 +83,7 @@ export class Outbox {
     }
     let at = 0;
     for (const p of batch) {
-      p.resolve(ids.slice(at, at + p.rows.length));
+      p.resolve(ids.slice(at, at + p.rows.length).map((id, i) => ({ id, duplicate: duplicate[at + i] ?? false })));
       at += p.rows.length;
     }
   }

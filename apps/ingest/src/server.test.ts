@@ -224,6 +224,95 @@ describe("payload webhook", () => {
     expect(kept.temperature?.values).toEqual({ temperature: 22.6 });
   });
 
+  it("each shipped decoder, end to end from HTTP to stored measures of the device in the key's tenant", async () => {
+    const eui = () => randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
+    const at = new Date(Date.now() - 5000).toISOString();
+    const cases = [
+      { route: "tts-elsys", reference: eui(), body: (r: string) => uplink(r) },
+      {
+        route: "chirpstack-elsys",
+        reference: eui(),
+        body: (r: string) => ({
+          time: at,
+          deviceInfo: { devEui: r.toLowerCase(), deviceName: "ers-1" },
+          fPort: 5,
+          fCnt: 7,
+          data: ELSYS,
+        }),
+      },
+      {
+        route: "gps-tracker",
+        reference: `gps-${randomUUID().slice(0, 6)}`,
+        body: (r: string) => ({ id: r, lat: 45.764, lon: 4.8357, timestamp: Math.floor(Date.now() / 1000) - 5, batt: 76.4 }),
+      },
+      {
+        route: "json",
+        reference: `json-${randomUUID().slice(0, 6)}`,
+        body: (r: string) => ({
+          reference: r,
+          measuredAt: at,
+          measures: [
+            { name: "power", type: "power", values: { power: 1250 } },
+            { name: "temperature", type: "temperature", values: { temperature: 21.5 } },
+          ],
+        }),
+      },
+    ];
+    const expected: Record<string, string[]> = {
+      "tts-elsys": ["battery", "co2", "humidity", "movement", "temperature"],
+      "chirpstack-elsys": ["battery", "co2", "humidity", "movement", "temperature"],
+      "gps-tracker": ["battery", "position"],
+      json: ["power", "temperature"],
+    };
+    for (const c of cases) {
+      const res = await post(`/api/payloads/${c.route}`, c.body(c.reference), keyA);
+      expect(res.status, c.route).toBe(202);
+      const { payloadId } = (await res.json()) as { payloadId: string };
+      expect(await processPayload(payloadId), c.route).toMatchObject({ state: "VALID", devices: [c.reference] });
+      const names = await withTenant(
+        tenantA,
+        (db) => db.$queryRaw<{ name: string }[]>`
+          SELECT m.name FROM measures m JOIN devices d ON d.id = m.origin_id
+          WHERE d.reference = ${c.reference} AND m.payload_id = ${payloadId} ORDER BY m.name`,
+      );
+      expect(
+        names.map((n) => n.name),
+        c.route,
+      ).toEqual(expected[c.route]);
+    }
+  });
+
+  it("a payload carrying its time posted again is a DUPLICATE (same id, nothing stored twice); equal bodies without a time are two readings", async () => {
+    const eui = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
+    const body = uplink(eui);
+    const first = await post("/api/payloads/tts-elsys", body, keyA);
+    const again = await post("/api/payloads/tts-elsys", body, keyA);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    const [a, b] = (await Promise.all([first.json(), again.json()])) as { payloadId: string; state: string }[];
+    expect(b).toEqual({ payloadId: a?.payloadId, state: "DUPLICATE" });
+    // in one batch too: an item posted before, and one repeated inside the batch
+    const fresh = uplink(randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase());
+    const batch = (await (await post("/api/payloads/tts-elsys/batch", [body, fresh, fresh], keyA)).json()) as {
+      state: string;
+    }[];
+    expect(batch.map((i) => i.state)).toEqual(["DUPLICATE", "VALID", "DUPLICATE"]);
+    expect(
+      await withPlatform(
+        (db) => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM payloads WHERE id = ${a?.payloadId}::uuid`,
+      ),
+    ).toEqual([{ n: 1 }]);
+
+    const untimed = {
+      reference: `u-${randomUUID().slice(0, 6)}`,
+      measures: [{ name: "power", type: "power", values: { power: 5 } }],
+    };
+    const twice = await Promise.all([post("/api/payloads/json", untimed, keyA), post("/api/payloads/json", untimed, keyA)]);
+    const ids = (await Promise.all(twice.map((r) => r.json()))) as { payloadId: string; state: string }[];
+    expect(ids.map((i) => i.state)).toEqual(["VALID", "VALID"]);
+    expect(ids[0]?.payloadId).not.toBe(ids[1]?.payloadId);
+  });
+
   it("with the catalog strategy, unknown devices are skipped with the reason and not created", async () => {
     const eui = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
     const posted = (await (await post("/api/payloads/tts-elsys", uplink(eui), keyA)).json()) as { payloadId: string };
@@ -234,6 +323,11 @@ describe("payload webhook", () => {
       reason: expect.stringMatching(/unknown device.*catalog/),
       skipped: [{ reference: eui, reason: expect.stringMatching(/catalog/) }],
     });
+    expect(await withPlatform((db) => db.device.count({ where: { reference: eui } }))).toBe(0);
+    // the same with a platform key: no orphan is created either
+    const platformKey = await keyFor({ tenantId: null, platformAdmin: true });
+    const orphan = (await (await post("/api/payloads/tts-elsys", uplink(eui), platformKey)).json()) as { payloadId: string };
+    expect(await processPayload(orphan.payloadId, "catalog")).toMatchObject({ state: "SKIP", devices: [] });
     expect(await withPlatform((db) => db.device.count({ where: { reference: eui } }))).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import { AppError, type TBulkQueue, decoderForModel, getDecoder, payloadShard } from "@iot/core";
+import { AppError, type TBulkQueue, contentId, decoderForModel, getDecoder, payloadShard } from "@iot/core";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import { type TIngestKey, ingestKey } from "./keys";
@@ -7,7 +7,7 @@ import { Outbox, type TOutboxRow } from "./outbox";
 
 // The payload webhook, in the order of the issue: key (401), size (413), per-key rate
 // (429 + Retry-After), JSON (400), decoder (404), validate, store (the outbox), enqueue,
-// answer 202 (200 for SKIP, 4xx for what the decoder refuses).
+// answer 202 (200 for SKIP and DUPLICATE, 4xx for what the decoder refuses).
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -61,32 +61,35 @@ export async function buildServer(opts: {
     const base = { tenantId: key.tenantId, apiKeyId: key.keyId, decoder: decoder.action, deviceModel: decoder.deviceModel };
     const rows: TOutboxRow[] = bodies.map((body) => {
       try {
-        if (!decoder.validate(body)) return { ...base, state: "SKIP", reason: null, body, shard: 0 };
-        return {
-          ...base,
-          state: "RECEIVED",
-          reason: null,
-          body,
-          shard: payloadShard(decoder.deviceModel, decoder.routingKey(body)),
-        };
+        const valid = decoder.validate(body);
+        // a payload carrying its time has an id from its content: posted again, it is a duplicate
+        const id = decoder.carriesTime(body) ? contentId(key.tenantId, decoder.action, body) : undefined;
+        if (!valid) return { ...base, id, state: "SKIP", reason: null, body, shard: 0 };
+        const shard = payloadShard(decoder.deviceModel, decoder.routingKey(body));
+        return { ...base, id, state: "RECEIVED", reason: null, body, shard };
       } catch (error) {
         return { ...base, state: "ERROR", reason: error instanceof Error ? error.message : String(error), body, shard: 0 };
       }
     });
-    const ids = await outbox.write(rows);
-    return ids.map((payloadId, i) => ({
-      payloadId,
-      state: rows[i]?.state === "RECEIVED" ? "VALID" : rows[i]?.state,
+    const stored = await outbox.write(rows);
+    return stored.map(({ id, duplicate }, i) => ({
+      payloadId: id,
+      state: duplicate ? "DUPLICATE" : rows[i]?.state === "RECEIVED" ? "VALID" : (rows[i]?.state as string),
       ...(rows[i]?.reason ? { error: rows[i]?.reason } : {}),
     }));
+  }
+
+  /** One payload's answer: 202 accepted, 200 SKIP or DUPLICATE (nothing to do), 400 refused. */
+  function answer(reply: FastifyReply, result: Awaited<ReturnType<typeof accept>>[number] | undefined) {
+    if (result?.state === "ERROR")
+      return reply.code(400).send({ ...result, error: { code: "BAD_REQUEST", message: result.error } });
+    return reply.code(result?.state === "VALID" ? 202 : 200).send(result);
   }
 
   app.post<{ Params: { decoder: string } }>("/api/payloads/:decoder", async (req, reply) => {
     try {
       const [result] = await accept(req.ingestKey as TIngestKey, req.params.decoder, [req.body]);
-      if (result?.state === "ERROR")
-        return reply.code(400).send({ ...result, error: { code: "BAD_REQUEST", message: result.error } });
-      return reply.code(result?.state === "SKIP" ? 200 : 202).send(result);
+      return answer(reply, result);
     } catch (error) {
       return refuse(reply, error);
     }
@@ -110,9 +113,7 @@ export async function buildServer(opts: {
       const decoder = decoderForModel(model);
       if (!decoder) throw AppError.notFound("decoder for device model", model);
       const [result] = await accept(req.ingestKey as TIngestKey, decoder.action, [req.body]);
-      if (result?.state === "ERROR")
-        return reply.code(400).send({ ...result, error: { code: "BAD_REQUEST", message: result.error } });
-      return reply.code(result?.state === "SKIP" ? 200 : 202).send(result);
+      return answer(reply, result);
     } catch (error) {
       return refuse(reply, error);
     }

@@ -42,6 +42,9 @@ class TtsElsysDecoder extends Decoder<z.infer<typeof ZTtsUplinkSchema>> {
   override routingKey(payload: z.infer<typeof ZTtsUplinkSchema>) {
     return payload.end_device_ids.dev_eui.toUpperCase();
   }
+  override carriesTime(payload: z.infer<typeof ZTtsUplinkSchema>) {
+    return Boolean(payload.uplink_message.received_at ?? payload.received_at);
+  }
   decode(payload: z.infer<typeof ZTtsUplinkSchema>, decoded: DecodedPayload) {
     addElsys(ttsUplink(payload), decoded);
   }
@@ -58,6 +61,9 @@ class ChirpstackElsysDecoder extends Decoder<z.infer<typeof ZChirpstackUplinkSch
   }
   override routingKey(payload: z.infer<typeof ZChirpstackUplinkSchema>) {
     return payload.deviceInfo.devEui.toUpperCase();
+  }
+  override carriesTime(payload: z.infer<typeof ZChirpstackUplinkSchema>) {
+    return Boolean(payload.time);
   }
   decode(payload: z.infer<typeof ZChirpstackUplinkSchema>, decoded: DecodedPayload) {
     addElsys(chirpstackUplink(payload), decoded);
@@ -86,6 +92,9 @@ class GpsTrackerDecoder extends Decoder<z.infer<typeof ZTrackerSchema>> {
   override readonly payloadSchema = ZTrackerSchema;
   override routingKey(p: z.infer<typeof ZTrackerSchema>) {
     return String(p.id);
+  }
+  override carriesTime(p: z.infer<typeof ZTrackerSchema>) {
+    return p.timestamp !== undefined;
   }
   decode(p: z.infer<typeof ZTrackerSchema>, decoded: DecodedPayload) {
     const reference = String(p.id);
@@ -145,6 +154,9 @@ class GenericJsonDecoder extends Decoder<z.infer<typeof ZGenericSchema>> {
   override readonly payloadSchema = ZGenericSchema;
   override routingKey(p: z.infer<typeof ZGenericSchema>) {
     return p.reference;
+  }
+  override carriesTime(p: z.infer<typeof ZGenericSchema>) {
+    return Boolean(p.measuredAt) || p.measures.every((m) => Boolean(m.measuredAt));
   }
   decode(p: z.infer<typeof ZGenericSchema>, decoded: DecodedPayload) {
     for (const m of p.measures) {

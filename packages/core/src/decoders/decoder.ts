@@ -78,6 +78,16 @@ export abstract class Decoder<P = unknown> {
     return "";
   }
 
+  /**
+   * Whether a valid payload says when it was measured (or received by its network
+   * server). Such a payload posted again is the same payload: its id is derived from its
+   * content and the second post is answered DUPLICATE, storing nothing twice. Without a
+   * time, two equal bodies are two readings.
+   */
+  carriesTime(_payload: P): boolean {
+    return false;
+  }
+
   /** Validates then decodes; decoding nothing is an error (as in the reference platform). */
   async run(payload: unknown): Promise<{ state: "VALID"; decoded: DecodedPayload } | { state: "SKIP" }> {
     if (!this.validate(payload)) return { state: "SKIP" };

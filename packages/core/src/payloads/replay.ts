@@ -3,16 +3,7 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { takeBackPayload } from "../measures/rollback";
 import { resolveDevices } from "./devices";
-import {
-  type TPipelineResult,
-  type TProvisioning,
-  decode,
-  ingestInto,
-  keepOrphans,
-  refuse,
-  startWork,
-  valid,
-} from "./pipeline";
+import { type TPipelineResult, type TProvisioning, decode, ingestInto, keepOrphans, refuse, startWork, valid } from "./pipeline";
 import { type TStoredPayload, loadPayloads, markProcessed } from "./store";
 
 // Replay: a stored payload through its current decoder again, replacing what it produced

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { type PlatformDb, Prisma } from "@iot/db";
 import { getDecoder } from "../decoders/registry";
 import { payloadShard } from "./shards";
@@ -17,13 +17,29 @@ export interface TNewPayload {
   state: TPayloadState;
   reason: string | null;
   body: unknown;
+  /** A content-derived id (contentId) for payloads that carry their time; else a random one. */
+  id?: string;
+}
+
+/** The id of a payload from its content: the same body from the same scope is the same payload. */
+export function contentId(scope: string | null, decoder: string, body: unknown): string {
+  const hex = createHash("sha256")
+    .update(`${scope ?? "platform"}\n${decoder}\n${JSON.stringify(body)}`)
+    .digest("hex");
+  // shaped as a UUID (version 5 style, variant 10)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex[16] as string, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Stores payloads in one multi-row insert; returns their ids in order. */
 export async function storePayloads(db: PlatformDb, payloads: TNewPayload[]): Promise<string[]> {
-  const rows = payloads.map((p) => ({ ...p, id: randomUUID(), body: p.body }));
-  if (!rows.length) return [];
-  await db.$executeRaw`
+  return (await storeOutbox(db, payloads)).ids;
+}
+
+/** Stores payloads in one insert; an id already stored (the same payload posted again) is a duplicate. */
+export async function storeOutbox(db: PlatformDb, payloads: TNewPayload[]): Promise<{ ids: string[]; duplicate: boolean[] }> {
+  const rows = payloads.map((p) => ({ ...p, id: p.id ?? randomUUID(), body: p.body }));
+  if (!rows.length) return { ids: [], duplicate: [] };
+  const inserted = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO payloads (id, tenant_id, api_key_id, decoder, device_model, state, reason, body)
     SELECT p.id, p.tenant_id, p.api_key_id, p.decoder, p.device_model, p.state, p.reason, p.body
     FROM jsonb_to_recordset(${JSON.stringify(
@@ -37,8 +53,14 @@ export async function storePayloads(db: PlatformDb, payloads: TNewPayload[]): Pr
         reason: r.reason,
         body: r.body,
       })),
-    )}::jsonb) AS p(id uuid, tenant_id uuid, api_key_id uuid, decoder text, device_model text, state text, reason text, body jsonb)`;
-  return rows.map((r) => r.id);
+    )}::jsonb) AS p(id uuid, tenant_id uuid, api_key_id uuid, decoder text, device_model text, state text, reason text, body jsonb)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id`;
+  // stored now: the first row of each id the insert returned (a body repeated in the same
+  // insert is stored once); every other row is a duplicate of a stored payload
+  const fresh = new Set(inserted.map((r) => r.id));
+  const duplicate = rows.map((r) => !fresh.delete(r.id));
+  return { ids: rows.map((r) => r.id), duplicate };
 }
 
 export async function markQueued(db: PlatformDb, ids: string[]): Promise<void> {
