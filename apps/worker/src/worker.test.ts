@@ -2,7 +2,15 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { QueueEvents } from "bullmq";
-import { type TLiveMeasures, createTenant, liveChannel, payloadQueue, storePayloads } from "@iot/core";
+import {
+  type TLiveMeasures,
+  createTenant,
+  listPayloads,
+  liveChannel,
+  onMeasuresBefore,
+  payloadQueue,
+  storePayloads,
+} from "@iot/core";
 import { Redis } from "ioredis";
 import { withPlatform } from "@iot/db";
 import { afterAll, describe, expect, it } from "vitest";
@@ -147,6 +155,51 @@ describe("worker", () => {
 
     const rules = await worker.queues.get("rules")?.getJobs(["waiting", "active", "completed"]);
     expect(rules?.some((j) => j.data.tenantId === tenant.id && j.data.payloadIds.includes(ids[0]))).toBe(true);
+  }, 60_000);
+
+  it("a job that keeps failing for a transient reason is retried, then its payloads are FAILED with the error and listed", async () => {
+    const worker = await running;
+    const tenant = await withPlatform((db) => createTenant(db, { name: `fail-${randomUUID().slice(0, 6)}`, group: "commons" }));
+    // an enrichment step that is down, for this tenant only
+    let calls = 0;
+    const off = onMeasuresBefore((ctx) => {
+      if (ctx.tenantId !== tenant.id) return;
+      calls++;
+      throw new Error("enrichment service unavailable");
+    });
+    try {
+      const ids = await withPlatform((db) =>
+        storePayloads(db, [
+          {
+            tenantId: tenant.id,
+            apiKeyId: null,
+            decoder: "gps-tracker",
+            deviceModel: "GpsTracker",
+            state: "RECEIVED",
+            reason: null,
+            body: { id: `f-${randomUUID().slice(0, 6)}`, lat: 1, lon: 2 },
+          },
+        ]),
+      );
+      const events = new QueueEvents(payloadQueue(1), { connection: { url: redisUrl }, prefix });
+      await events.waitUntilReady();
+      const job = await worker.queues
+        .get(payloadQueue(1))
+        ?.add("process-payloads", { payloadIds: ids }, { attempts: 3, backoff: { type: "fixed", delay: 50 } });
+      await expect(job?.waitUntilFinished(events, 30_000)).rejects.toThrow(/enrichment service unavailable/);
+      await events.close();
+      expect(calls).toBe(3); // once per attempt: a failure that is not the data's is not retried payload by payload
+      let listed: Awaited<ReturnType<typeof listPayloads>>["items"] = [];
+      for (let i = 0; i < 50 && !listed.length; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        listed = (await withPlatform((db) => listPayloads(db, { state: "FAILED", limit: 200 }))).items.filter((p) =>
+          ids.includes(p.id),
+        );
+      }
+      expect(listed).toEqual([expect.objectContaining({ state: "FAILED", reason: "enrichment service unavailable" })]);
+    } finally {
+      off();
+    }
   }, 60_000);
 
   it("the process answers /healthz and stops cleanly on SIGTERM", async () => {
