@@ -1,0 +1,115 @@
+// The load of bench:ingest, in its own process so that it does not share an event loop
+// with what it measures: autocannon on keep-alive connections, a distinct body per
+// request, for --seconds; then each connection waits for its request in flight (nothing
+// is cut off: every payload the server took is counted). Prints one JSON line (LoadResult).
+//
+//   node --import tsx bench/ingest-load.ts --case single|batched --url http://127.0.0.1:3001 \
+//     --key <ingest API key> --seconds 15 --connections 50 --base <epoch ms of the first measure>
+//
+// Device i of 1,000 (bench-dev-<i>) is taken round robin; its n-th measure is at base + n ms.
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+
+const DEVICES = 1000;
+const BATCH = 100;
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  /** Payloads the server accepted: 202 (single), items in state VALID of a 200 (batched). */
+  accepted: number;
+  non2xx: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  p50: number;
+  p99: number;
+  /** Epoch ms of the first request and of the last response. */
+  start: number;
+  end: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    case: { type: "string", default: "single" },
+    url: { type: "string", default: "http://127.0.0.1:3001" },
+    key: { type: "string", default: "" },
+    seconds: { type: "string", default: "15" },
+    connections: { type: "string", default: "50" },
+    base: { type: "string", default: String(Date.now()) },
+  },
+});
+const batched = args.case === "batched";
+const base = Number(args.base);
+
+let sent = 0;
+function payload() {
+  const n = sent++;
+  return {
+    reference: `bench-dev-${n % DEVICES}`,
+    measures: [
+      {
+        name: "temperature",
+        type: "temperature",
+        values: { temperature: 15 + (n % 100) / 10 },
+        measuredAt: new Date(base + Math.floor(n / DEVICES)).toISOString(),
+      },
+    ],
+  };
+}
+const body = () => JSON.stringify(batched ? Array.from({ length: BATCH }, payload) : payload());
+
+let accepted = 0;
+function onResponse(status: number, text: string) {
+  if (!batched) accepted += status === 202 ? 1 : 0;
+  else if (status === 200) accepted += (JSON.parse(text) as { state: string }[]).filter((r) => r.state === "VALID").length;
+}
+
+const clients: autocannon.Client[] = [];
+let start = 0;
+let end = 0;
+const options: autocannon.Options = {
+  url: `${args.url}/api/payloads/json${batched ? "/batch" : ""}`,
+  method: "POST",
+  headers: { authorization: `Bearer ${args.key}`, "content-type": "application/json" },
+  connections: Number(args.connections),
+  // a safety net only: the load ends when every connection has stopped (below)
+  duration: Number(args.seconds) + 120,
+  requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse }],
+  setupClient: (client) => void clients.push(client),
+};
+const running = new Promise<autocannon.Result>((resolve, reject) => {
+  const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  instance.on("start", () => {
+    start = Date.now();
+  });
+  instance.on("response", () => {
+    end = Date.now();
+  });
+});
+
+// At the deadline each connection stops once its request in flight is answered
+// (autocannon's own duration would drop those responses, though the server took them).
+setTimeout(() => {
+  for (const client of clients) {
+    const c = client as unknown as { reqsMade: number; responseMax?: number };
+    c.responseMax = Math.max(1, c.reqsMade);
+  }
+}, Number(args.seconds) * 1000);
+
+const result = await running;
+const non2xx: Record<string, number> = {};
+for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {}))
+  if (!code.startsWith("2") && count) non2xx[code] = count;
+const out: LoadResult = {
+  requests: result["1xx"] + result["2xx"] + result["3xx"] + result["4xx"] + result["5xx"],
+  ok: result["2xx"],
+  accepted,
+  non2xx,
+  errors: result.errors,
+  timeouts: result.timeouts,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  start,
+  end,
+};
+console.log(JSON.stringify(out));
