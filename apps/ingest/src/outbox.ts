@@ -2,9 +2,12 @@ import { type TBulkQueue, type TNewPayload, enqueuePayloads, markQueued, storeOu
 import { withPlatform } from "@iot/db";
 
 // Group commit for the payload outbox: concurrent requests' payloads are stored in one
-// multi-row insert, queued with one addBulk per shard and marked queued in one update.
-// Nothing waits for a timer: an idle outbox writes at once, and while a write is under
-// way the next requests gather for the following one, so batches grow with the load.
+// multi-row insert. Nothing waits for a timer: an idle outbox writes at once, and while a
+// write is under way the next requests gather for the following one, so batches grow with
+// the load. A request is answered once its payloads are stored (durable: that is the
+// outbox); queueing follows, gathered over QUEUE_LINGER_MS so a job carries many payloads,
+// with one addBulk per shard and one update marking them queued. If queueing fails (Redis
+// down) or the process dies first, the sweeper queues them within a minute.
 
 export interface TOutboxRow extends TNewPayload {
   shard: number;
@@ -21,6 +24,10 @@ interface Pending {
   resolve: (stored: TStored[]) => void;
   reject: (error: unknown) => void;
 }
+
+/** How long stored payloads gather before they are queued, and at most how many at once. */
+const QUEUE_LINGER_MS = 50;
+const MAX_PER_QUEUEING = 2000;
 
 export class Outbox {
   private pending: Pending[] = [];
@@ -69,23 +76,50 @@ export class Outbox {
       for (const p of batch) p.reject(error);
       return;
     }
-    // stored is accepted: if queueing fails now (Redis down), the sweeper queues them later
-    try {
-      const toQueue = ids.flatMap((id, i) =>
-        rows[i]?.state === "RECEIVED" && !duplicate[i] ? [{ id, shard: rows[i]?.shard ?? 0 }] : [],
-      );
-      if (toQueue.length) {
-        const queued = await enqueuePayloads(this.queueOf, toQueue);
-        await withPlatform((db) => markQueued(db, queued));
-      }
-    } catch (error) {
-      console.error(`ingest: ${ids.length} payloads stored but not queued (the sweeper will): ${(error as Error).message}`);
-    }
+    this.toQueue.push(
+      ...ids.flatMap((id, i) => (rows[i]?.state === "RECEIVED" && !duplicate[i] ? [{ id, shard: rows[i]?.shard ?? 0 }] : [])),
+    );
+    this.scheduleQueueing();
     let at = 0;
     for (const p of batch) {
       p.resolve(ids.slice(at, at + p.rows.length).map((id, i) => ({ id, duplicate: duplicate[at + i] ?? false })));
       at += p.rows.length;
     }
+  }
+
+  private toQueue: { id: string; shard: number }[] = [];
+  private queueTimer: NodeJS.Timeout | null = null;
+  private queueing: Promise<void> | null = null;
+
+  private scheduleQueueing(): void {
+    if (this.toQueue.length >= MAX_PER_QUEUEING) void this.queueNow();
+    else this.queueTimer ??= setTimeout(() => void this.queueNow(), QUEUE_LINGER_MS);
+  }
+
+  /** Queues what was stored (one queueing at a time; what comes meanwhile waits for the next). */
+  private async queueNow(): Promise<void> {
+    if (this.queueTimer) clearTimeout(this.queueTimer);
+    this.queueTimer = null;
+    if (this.queueing) return;
+    const batch = this.toQueue.splice(0, MAX_PER_QUEUEING);
+    if (!batch.length) return;
+    this.queueing = (async () => {
+      try {
+        const queued = await enqueuePayloads(this.queueOf, batch);
+        await withPlatform((db) => markQueued(db, queued));
+      } catch (error) {
+        console.error(`ingest: ${batch.length} payloads stored but not queued (the sweeper will): ${(error as Error).message}`);
+      }
+    })();
+    await this.queueing;
+    this.queueing = null;
+    if (this.toQueue.length) this.scheduleQueueing();
+  }
+
+  /** Queues what is left (graceful shutdown). */
+  async close(): Promise<void> {
+    while (this.writing || this.pending.length) await new Promise((r) => setTimeout(r, 5));
+    while (this.queueing || this.toQueue.length) await (this.queueing ?? this.queueNow());
   }
 
   /** Payloads waiting for a write, for health and back-pressure. */

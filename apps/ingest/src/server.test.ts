@@ -100,10 +100,15 @@ describe("payload webhook", () => {
     expect(res.status).toBe(202);
     const { payloadId, state } = (await res.json()) as { payloadId: string; state: string };
     expect(state).toBe("VALID");
-    const stored = await withPlatform(
-      (db) => db.$queryRaw<{ state: string; tenant_id: string; queued: boolean }[]>`
-      SELECT state, tenant_id, queued_at IS NOT NULL AS queued FROM payloads WHERE id = ${payloadId}::uuid`,
-    );
+    // answered once stored; queued moments later, gathered with other requests' payloads
+    let stored: { state: string; tenant_id: string; queued: boolean }[] = [];
+    for (let i = 0; i < 50 && !stored[0]?.queued; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      stored = await withPlatform(
+        (db) => db.$queryRaw<{ state: string; tenant_id: string; queued: boolean }[]>`
+        SELECT state, tenant_id, queued_at IS NOT NULL AS queued FROM payloads WHERE id = ${payloadId}::uuid`,
+      );
+    }
     expect(stored[0]).toEqual({ state: "RECEIVED", tenant_id: tenantA, queued: true });
     // on the shard of its device, where every payload of that device goes
     const waiting = await queueOf(payloadQueue(payloadShard("ElsysERS", eui))).getJobs(["waiting"]);

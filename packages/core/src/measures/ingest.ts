@@ -2,19 +2,28 @@ import { Prisma, type TenantDb } from "@iot/db";
 import { z } from "zod";
 import { AppError, type AppErrorIssue } from "../errors";
 import { emitAfterCommit } from "../events/bus";
-import { writeHistory } from "../twins/history";
+import { type THistoryEntry, writeHistoryMany } from "../twins/history";
 import { type measureTypeMap, valuesSchema } from "../twins/measure-types";
-import { mergeMetadata, validateMetadata } from "../twins/metadata";
 import type { TMeasureSlot } from "../twins/models";
-import { type TMeasureHookContext, type TProcessedMeasure, type TTwinRef, hasHooks, runHooks } from "./hooks";
 import { cachedAssetModel, cachedDeviceModel, cachedMeasureTypes, cachedTenantSettings } from "./definitions-cache";
+import { type TMeasureHookContext, type TProcessedMeasure, hasHooks, runHooks } from "./hooks";
+import {
+  type TLastMeasure,
+  type TLockedDevice,
+  type TLockedTwin,
+  type TTwinWrite,
+  lockTwins,
+  newerThan,
+  twinsUpdateSql,
+} from "./ingest-twins";
 import { ensureMeasurePartitions } from "./partitions";
-import { rollupRows, rollupUpsertSql } from "./rollups";
+import { mergeRollupRows, rollupRows, rollupUpsertSql } from "./rollups";
 
 // The one ingestion function: devices.receiveMeasures, assets.measureIngest and the
-// payload pipeline all come through here. It reads top to bottom as its steps:
-// lock the twins, check, map to asset slots, sort, before hooks, insert (batched,
-// idempotent), last measures and last-seen, asset history, after hooks, event.
+// payload pipeline all come through here, the pipeline with many devices at once. It
+// reads top to bottom as its steps, each done once for the whole batch: lock the twins,
+// check, map to asset slots and sort, before hooks, insert (idempotent), rollups and the
+// twins' last measures in one statement, asset history, after hooks, events.
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
 
@@ -35,20 +44,15 @@ export type TMeasureInput = z.infer<typeof ZMeasureInputSchema> & {
   payloadId?: string | null;
 };
 
+export type { TLastMeasure };
 export type TIngestSource = { kind: "device"; deviceId: string } | { kind: "api"; assetId: string };
 
-/** What a twin keeps of its newest measure per name (device) or slot (asset). */
-export interface TLastMeasure {
-  type: string;
-  name: string;
-  measuredAt: string;
-  values: Record<string, unknown>;
-  originId: string;
-  payloadId: string | null;
-}
-
-interface LockedTwin extends TTwinRef {
-  measures: Record<string, TLastMeasure>;
+export interface TIngestInput {
+  source: TIngestSource;
+  measures: TMeasureInput[];
+  payloadId?: string | null;
+  /** Metadata a decoder read from the payload, merged into the device's (checked against its model). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface TIngestResult {
@@ -60,33 +64,226 @@ export interface TIngestResult {
   processed: TProcessedMeasure[];
 }
 
-async function lockTwin(
+/** One source's share of a batch, as it goes through the steps. */
+interface Part {
+  input: TIngestInput;
+  device: TLockedDevice | null;
+  asset: TLockedTwin | null;
+  ctx: TMeasureHookContext;
+  metadata: { device: Record<string, unknown>; asset: Record<string, unknown> };
+  stored: TProcessedMeasure[];
+}
+
+/** Stores the measures of one device or asset; see ingestBatch. */
+export async function ingestMeasures(
   db: TenantDb,
-  table: "devices" | "assets",
-  id: string,
-): Promise<(LockedTwin & { asset_id?: string | null; link_measures?: unknown }) | null> {
-  const rows = await db.$queryRaw<(LockedTwin & { asset_id?: string | null; link_measures?: unknown })[]>`
-    SELECT id, model, reference, metadata, measures ${table === "devices" ? Prisma.sql`, asset_id, link_measures` : Prisma.empty}
-    FROM ${Prisma.raw(table)} WHERE id = ${id}::uuid FOR UPDATE`;
-  return rows[0] ?? null;
+  tenantGroup: string,
+  input: TIngestInput,
+  now = new Date(),
+): Promise<TIngestResult> {
+  return (await ingestBatch(db, tenantGroup, [input], now))[0] as TIngestResult;
+}
+
+/** Stores the measures of several sources (each at most once in a batch); results in input order. */
+export async function ingestBatch(
+  db: TenantDb,
+  tenantGroup: string,
+  inputs: TIngestInput[],
+  now = new Date(),
+): Promise<TIngestResult[]> {
+  // 1. the twins, locked: assets then devices, in id order
+  const sourceId = (i: TIngestInput) => (i.source.kind === "device" ? i.source.deviceId : i.source.assetId);
+  if (new Set(inputs.map(sourceId)).size !== inputs.length) throw new Error("ingestBatch: a source appears twice");
+  const { devices, assets } = await lockTwins(
+    db,
+    inputs.flatMap((i) => (i.source.kind === "device" ? [i.source.deviceId] : [])),
+    inputs.flatMap((i) => (i.source.kind === "api" ? [i.source.assetId] : [])),
+  );
+
+  // 2. every measure checked against its model and type; all problems reported at once
+  const types = await cachedMeasureTypes(db);
+  const settings = await cachedTenantSettings(db);
+  const models = new Map<string, Awaited<ReturnType<typeof slotsOf>>>();
+  const modelOf = async (kind: "device" | "asset", twin: TLockedTwin) => {
+    const key = `${kind}:${twin.model}`;
+    if (!models.has(key)) models.set(key, await slotsOf(db, tenantGroup, kind, twin.model));
+    return models.get(key) as Awaited<ReturnType<typeof slotsOf>>;
+  };
+  const parts: Part[] = [];
+  const issues: AppErrorIssue[] = [];
+  for (const input of inputs) {
+    const device = input.source.kind === "device" ? (devices.get(input.source.deviceId) ?? null) : null;
+    const assetId = device ? device.asset_id : input.source.kind === "api" ? input.source.assetId : null;
+    const asset = assetId ? (assets.get(assetId) ?? null) : null;
+    const source = (device ?? asset) as TLockedTwin;
+    const model = await modelOf(device ? "device" : "asset", source);
+    const prefix = inputs.length > 1 ? `${source.reference}: ` : "";
+    for (const issue of checkMeasures(input.measures, model, types, now, settings?.retentionDays ?? null))
+      issues.push({ ...issue, message: `${prefix}${issue.message}` });
+
+    // 3. device measure names to asset slots, through the link; in time order
+    const link = new Map(((device?.link_measures ?? []) as { device: string; asset: string }[]).map((m) => [m.device, m.asset]));
+    const measures: TProcessedMeasure[] = input.measures
+      .map((m) => ({
+        measuredAt: m.measuredAt,
+        type: m.type,
+        name: m.name,
+        values: m.values,
+        slot: device ? (asset ? (link.get(m.name) ?? null) : null) : m.name,
+        payloadId: m.payloadId ?? input.payloadId ?? null,
+      }))
+      .sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+    const metadata = { device: device ? { ...input.metadata } : {}, asset: {} };
+    const ctx: TMeasureHookContext = {
+      tenantId: db.tenantId,
+      source: { kind: input.source.kind, twin: twinRef(source) },
+      asset: asset ? twinRef(asset) : null,
+      payloadId: input.payloadId ?? null,
+      measures,
+      setMetadata: (target, patch) => Object.assign(metadata[target], patch),
+    };
+    parts.push({ input, device, asset, ctx, metadata, stored: [] });
+  }
+  if (issues.length) refuse(issues);
+
+  // 4. before hooks: enrichment may change or add measures, and set metadata
+  if (hasHooks("before")) {
+    for (const part of parts) {
+      await runHooks("before", part.ctx);
+      part.ctx.measures.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+      const model = await modelOf(part.device ? "device" : "asset", (part.device ?? part.asset) as TLockedTwin);
+      const hookIssues = checkMeasures(part.ctx.measures, model, types, now, null);
+      if (hookIssues.length)
+        throw new Error(
+          `a measures:process:before hook produced invalid measures: ${hookIssues.map((i) => i.message).join("; ")}`,
+        );
+    }
+  }
+
+  // 5. insert, batched, idempotent on (origin, name, measured_at, payload)
+  const rows = parts.flatMap((p) => p.ctx.measures.map((m) => ({ part: p, m })));
+  await ensureMeasurePartitions(
+    db,
+    rows.map((r) => r.m.measuredAt),
+  );
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    const batch = rows.slice(i, i + INSERT_BATCH);
+    const inserted = await db.$queryRaw<{ origin_id: string; name: string; measured_at: Date; payload_id: string }[]>`
+      INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
+      SELECT ${db.tenantId}::uuid, m.measured_at, m.type, m.name, m.values, m.asset_id, m.slot, m.origin_type, m.origin_id, m.payload_id
+      FROM jsonb_to_recordset(${rowsJson(batch)}::jsonb)
+        AS m(measured_at timestamptz, type text, name text, values jsonb, asset_id uuid, slot text, origin_type text, origin_id uuid, payload_id text)
+      ON CONFLICT DO NOTHING
+      RETURNING origin_id, name, measured_at, payload_id`;
+    // the rollups count only what was really inserted (a retried batch adds nothing); a key
+    // repeated inside the batch was inserted once, the first time
+    const keys = new Set(inserted.map((r) => `${r.origin_id}|${r.name}|${r.measured_at.getTime()}|${r.payload_id}`));
+    for (const { part, m } of batch)
+      if (keys.delete(`${originOf(part).id}|${m.name}|${m.measuredAt.getTime()}|${m.payloadId ?? ""}`)) part.stored.push(m);
+  }
+
+  // 6. rollups, the devices' and the assets' last measures and last-seen, in one statement
+  const assetWrites = new Map<string, TTwinWrite>();
+  const deviceWrites: TTwinWrite[] = [];
+  for (const part of parts) {
+    const origin = originOf(part);
+    if (part.device) {
+      const model = await modelOf("device", part.device);
+      const patch = newerThan(part.device.measures, {}, part.ctx.measures, (m) => m.name, origin.id);
+      deviceWrites.push({ twin: part.device, mappings: model.mappings, measures: patch, metadata: part.metadata.device });
+    }
+    if (part.asset) {
+      const model = await modelOf("asset", part.asset);
+      const write = assetWrites.get(part.asset.id) ?? { twin: part.asset, mappings: model.mappings, measures: {}, metadata: {} };
+      newerThan(part.asset.measures, write.measures, fed(part), (m) => m.slot as string, origin.id);
+      Object.assign(write.metadata, part.metadata.asset);
+      assetWrites.set(part.asset.id, write);
+    }
+  }
+  const rollups = rollupUpsertSql(
+    db.tenantId,
+    mergeRollupRows(parts.flatMap((p) => rollupRows(p.stored, originOf(p), p.asset?.id ?? null))),
+  );
+  const writes = [
+    rollups,
+    twinsUpdateSql("devices", deviceWrites, now),
+    twinsUpdateSql("assets", [...assetWrites.values()], now),
+  ];
+  await runTogether(db, writes);
+
+  // 7. the assets' history, when the tenant keeps it
+  if (settings?.assetHistory) {
+    const entries: THistoryEntry[] = parts.flatMap((p) => {
+      const f = fed(p);
+      if (!p.asset || !f.length) return [];
+      const origin = originOf(p);
+      return [
+        {
+          tenantId: db.tenantId,
+          assetId: p.asset.id,
+          event: "measure" as const,
+          details: { slots: [...new Set(f.map((m) => m.slot))], count: f.length, from: origin.kind, originId: origin.id },
+          actor: null,
+        },
+      ];
+    });
+    await writeHistoryMany(db, entries);
+  }
+
+  // 8. after hooks; 9. the events, once committed
+  for (const part of parts) await runHooks("after", part.ctx);
+  return parts.map((part) => {
+    const origin = originOf(part);
+    const source = (part.device ?? part.asset) as TLockedTwin;
+    const final = part.asset ? (assetWrites.get(part.asset.id)?.measures ?? {}) : {};
+    emitAfterCommit(db, "measures.processed", {
+      tenantId: db.tenantId,
+      source: { kind: origin.kind, id: origin.id, model: source.model, reference: source.reference },
+      assetId: part.asset?.id ?? null,
+      measures: part.ctx.measures.map((m) => ({
+        name: m.name,
+        slot: m.slot,
+        type: m.type,
+        measuredAt: m.measuredAt,
+        values: m.values,
+      })),
+      updatedSlots: Object.keys(final).filter((slot) => final[slot]?.originId === origin.id),
+    });
+    return {
+      received: part.input.measures.length,
+      inserted: part.stored.length,
+      duplicates: part.ctx.measures.length - part.stored.length,
+      assetId: part.asset?.id ?? null,
+      processed: part.ctx.measures,
+    };
+  });
+}
+
+async function slotsOf(db: TenantDb, group: string, kind: "device" | "asset", model: string) {
+  const found = kind === "device" ? await cachedDeviceModel(db, model) : await cachedAssetModel(db, group, model);
+  return { model, slots: found?.measures ?? [], mappings: found?.metadataMappings };
 }
 
 function checkMeasures(
   measures: TMeasureInput[],
-  slots: TMeasureSlot[],
+  model: { model: string; slots: TMeasureSlot[] },
   types: Awaited<ReturnType<typeof measureTypeMap>>,
-  model: string,
   now: Date,
+  retentionDays: number | null,
 ): AppErrorIssue[] {
-  const byName = new Map(slots.map((s) => [s.name, s.type]));
+  const byName = new Map(model.slots.map((s) => [s.name, s.type]));
   const issues: AppErrorIssue[] = [];
+  // what retention would delete tonight is not stored today (and its partition may be gone)
+  const cutoff = retentionDays ? now.getTime() - retentionDays * 86_400_000 : Number.NEGATIVE_INFINITY;
   measures.forEach((m, i) => {
     const expected = byName.get(m.name);
-    if (!expected) issues.push({ path: `measures.${i}.name`, message: `"${m.name}" is not a measure of model ${model}` });
+    if (!expected) issues.push({ path: `measures.${i}.name`, message: `"${m.name}" is not a measure of model ${model.model}` });
     else if (expected !== m.type)
       issues.push({ path: `measures.${i}.type`, message: `"${m.name}" is ${expected}, not ${m.type}` });
     if (m.measuredAt.getTime() > now.getTime() + MAX_FUTURE_MS)
       issues.push({ path: `measures.${i}.measuredAt`, message: "more than a day in the future" });
+    if (m.measuredAt.getTime() < cutoff)
+      issues.push({ path: `measures.${i}.measuredAt`, message: `older than this tenant keeps (${retentionDays} days)` });
     const type = types.get(m.type);
     if (!type) {
       issues.push({ path: `measures.${i}.type`, message: `unknown measure type "${m.type}"` });
@@ -109,242 +306,44 @@ function refuse(issues: AppErrorIssue[]): never {
   );
 }
 
-/** Stores a batch of one device's (or one asset's) measures; see the steps above. */
-export async function ingestMeasures(
-  db: TenantDb,
-  tenantGroup: string,
-  input: {
-    source: TIngestSource;
-    measures: TMeasureInput[];
-    payloadId?: string | null;
-    /** Metadata a decoder read from the payload, merged into the device's (checked against its model). */
-    metadata?: Record<string, unknown>;
-  },
-  now = new Date(),
-): Promise<TIngestResult> {
-  // 1. the twins, locked in the same order as linking (asset, then device)
-  let device: (LockedTwin & { asset_id?: string | null; link_measures?: unknown }) | null = null;
-  let asset: LockedTwin | null = null;
-  if (input.source.kind === "device") {
-    const deviceId = input.source.deviceId;
-    const peek = await db.device.findUnique({ where: { id: deviceId }, select: { assetId: true } });
-    if (!peek) throw AppError.notFound("device in this tenant", deviceId);
-    if (peek.assetId) asset = await lockTwin(db, "assets", peek.assetId);
-    device = await lockTwin(db, "devices", deviceId);
-    if (!device) throw AppError.notFound("device in this tenant", deviceId);
-  } else {
-    asset = await lockTwin(db, "assets", input.source.assetId);
-    if (!asset) throw AppError.notFound("asset in this tenant", input.source.assetId);
-  }
+const originOf = (p: Part) =>
+  p.device ? { kind: "device" as const, id: p.device.id } : { kind: "api" as const, id: (p.asset as TLockedTwin).id };
 
-  // 2. every measure checked against its model and type; all problems reported at once
-  const types = await cachedMeasureTypes(db);
-  const deviceModel = device ? await cachedDeviceModel(db, device.model) : null;
-  const assetModel = asset ? await cachedAssetModel(db, tenantGroup, asset.model) : null;
-  const slots = deviceModel?.measures ?? assetModel?.measures ?? [];
-  const settings = await cachedTenantSettings(db);
-  const issues = checkMeasures(input.measures, slots, types, (deviceModel ?? assetModel)?.model ?? "", now);
-  if (settings?.retentionDays) {
-    // what retention would delete tonight is not stored today (and its partition may be gone)
-    const cutoff = now.getTime() - settings.retentionDays * 86_400_000;
-    input.measures.forEach((m, i) => {
-      if (m.measuredAt.getTime() < cutoff)
-        issues.push({
-          path: `measures.${i}.measuredAt`,
-          message: `older than this tenant keeps (${settings.retentionDays} days)`,
-        });
-    });
-  }
-  if (issues.length) refuse(issues);
-
-  // 3. device measure names to asset slots, through the link; 4. in time order
-  const link = new Map(((device?.link_measures ?? []) as { device: string; asset: string }[]).map((m) => [m.device, m.asset]));
-  const measures: TProcessedMeasure[] = input.measures
-    .map((m) => ({
-      measuredAt: m.measuredAt,
-      type: m.type,
-      name: m.name,
-      values: m.values,
-      slot: device ? (asset ? (link.get(m.name) ?? null) : null) : m.name,
-      payloadId: m.payloadId ?? input.payloadId ?? null,
-    }))
-    .sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
-
-  // 5. before hooks: enrichment may change or add measures, and set metadata
-  const metadataPatches: { device: Record<string, unknown>; asset: Record<string, unknown> } = {
-    device: device ? { ...input.metadata } : {},
-    asset: {},
-  };
-  const source = device ?? (asset as LockedTwin);
-  const ctx: TMeasureHookContext = {
-    tenantId: db.tenantId,
-    source: { kind: input.source.kind, twin: twinRef(source) },
-    asset: asset ? twinRef(asset) : null,
-    payloadId: input.payloadId ?? null,
-    measures,
-    setMetadata: (target, patch) => Object.assign(metadataPatches[target], patch),
-  };
-  if (hasHooks("before")) {
-    await runHooks("before", ctx);
-    ctx.measures.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
-    const hookIssues = checkMeasures(ctx.measures, slots, types, (deviceModel ?? assetModel)?.model ?? "", now);
-    if (hookIssues.length) {
-      throw new Error(`a measures:process:before hook produced invalid measures: ${hookIssues.map((i) => i.message).join("; ")}`);
-    }
-  }
-
-  // 6. insert, batched, idempotent on (origin, name, measured_at, payload)
-  const originType = device ? "device" : "api";
-  const originId = source.id;
-  await ensureMeasurePartitions(
-    db,
-    ctx.measures.map((m) => m.measuredAt),
-  );
-  let inserted = 0;
-  const stored: TProcessedMeasure[] = [];
-  for (let i = 0; i < ctx.measures.length; i += INSERT_BATCH) {
-    const batch = ctx.measures.slice(i, i + INSERT_BATCH);
-    const rows = await db.$queryRaw<{ name: string; measured_at: Date; payload_id: string }[]>`
-      INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
-      SELECT ${db.tenantId}::uuid, m.measured_at, m.type, m.name, m.values,
-             CASE WHEN m.slot IS NULL THEN NULL ELSE ${asset?.id ?? null}::uuid END, m.slot,
-             ${originType}, ${originId}::uuid, m.payload_id
-      FROM jsonb_to_recordset(${rowsJson(batch)}::jsonb)
-        AS m(measured_at timestamptz, type text, name text, values jsonb, slot text, payload_id text)
-      ON CONFLICT DO NOTHING
-      RETURNING name, measured_at, payload_id`;
-    inserted += rows.length;
-    // the rollups count only what was really inserted (a retried batch adds nothing)
-    stored.push(
-      ...(rows.length === batch.length
-        ? batch
-        : keepInserted(batch, new Set(rows.map((r) => `${r.name}|${r.measured_at.getTime()}|${r.payload_id}`)))),
-    );
-  }
-
-  // 7. last measures, only where newer; last-seen; metadata from hooks
-  const embedded = (m: TProcessedMeasure): TLastMeasure => ({
-    type: m.type,
-    name: m.name,
-    measuredAt: m.measuredAt.toISOString(),
-    values: m.values,
-    originId,
-    payloadId: m.payloadId ?? null,
-  });
-  // rollups and both twins in one round trip
-  const writes: Prisma.Sql[] = [];
-  const rollups = rollupUpsertSql(db.tenantId, rollupRows(stored, { kind: originType, id: originId }, asset?.id ?? null));
-  if (rollups) writes.push(rollups);
-  if (device) {
-    const patch = newerThan(device.measures, ctx.measures, (m) => m.name, embedded);
-    writes.push(twinUpdateSql("devices", device, deviceModel?.metadataMappings, patch, metadataPatches.device, now));
-  }
-  let changedSlots: string[] = [];
-  const fed = ctx.measures.filter((m) => m.slot !== null);
-  if (asset) {
-    const patch = newerThan(asset.measures, fed, (m) => m.slot as string, embedded);
-    changedSlots = Object.keys(patch);
-    writes.push(twinUpdateSql("assets", asset, assetModel?.metadataMappings, patch, metadataPatches.asset, now));
-  }
-  await db.$executeRaw`WITH ${Prisma.join(
-    writes.map((w, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${w} RETURNING 1)`),
-    ", ",
-  )} SELECT 1`;
-  if (asset) {
-    // 8. the asset's history, when the tenant keeps it
-    if (settings?.assetHistory && fed.length) {
-      await writeHistory(db, {
-        tenantId: db.tenantId,
-        assetId: asset.id,
-        event: "measure",
-        details: { slots: [...new Set(fed.map((m) => m.slot))], count: fed.length, from: originType, originId },
-        actor: null,
-      });
-    }
-  }
-
-  // 9. after hooks; 10. the event, once committed
-  await runHooks("after", ctx);
-  emitAfterCommit(db, "measures.processed", {
-    tenantId: db.tenantId,
-    source: { kind: originType, id: originId, model: source.model, reference: source.reference },
-    assetId: asset?.id ?? null,
-    measures: ctx.measures.map((m) => ({ name: m.name, slot: m.slot, type: m.type, measuredAt: m.measuredAt, values: m.values })),
-    updatedSlots: changedSlots,
-  });
-  return {
-    received: input.measures.length,
-    inserted,
-    duplicates: ctx.measures.length - inserted,
-    assetId: asset?.id ?? null,
-    processed: ctx.measures,
-  };
-}
-
-/** The measures of a batch whose (name, time) the insert returned. */
-function keepInserted(batch: TProcessedMeasure[], inserted: Set<string>): TProcessedMeasure[] {
-  // a key repeated inside the batch was inserted once, the first time
-  return batch.filter((m) => inserted.delete(`${m.name}|${m.measuredAt.getTime()}|${m.payloadId ?? ""}`));
-}
+const fed = (p: Part) => p.ctx.measures.filter((m) => m.slot !== null);
 
 /**
- * The batch as one JSON parameter: one string for Postgres to parse beats five arrays of
+ * The batch as one JSON parameter: one string for Postgres to parse beats ten arrays of
  * a thousand elements each for the client to encode.
  */
-function rowsJson(batch: TProcessedMeasure[]): string {
+function rowsJson(batch: { part: Part; m: TProcessedMeasure }[]): string {
   return JSON.stringify(
-    batch.map((m) => ({
-      measured_at: m.measuredAt.toISOString(),
-      type: m.type,
-      name: m.name,
-      values: m.values,
-      slot: m.slot,
-      payload_id: m.payloadId ?? "",
-    })),
+    batch.map(({ part, m }) => {
+      const origin = originOf(part);
+      return {
+        measured_at: m.measuredAt.toISOString(),
+        type: m.type,
+        name: m.name,
+        values: m.values,
+        asset_id: m.slot === null ? null : (part.asset?.id ?? null),
+        slot: m.slot,
+        origin_type: origin.kind,
+        origin_id: origin.id,
+        payload_id: m.payloadId ?? "",
+      };
+    }),
   );
 }
 
-function twinRef(t: LockedTwin): TTwinRef {
+function twinRef(t: TLockedTwin) {
   return { id: t.id, model: t.model, reference: t.reference, metadata: t.metadata };
 }
 
-/** The newest measure per key in the batch, kept only if newer than what the twin has. */
-function newerThan(
-  current: Record<string, TLastMeasure>,
-  measures: TProcessedMeasure[],
-  key: (m: TProcessedMeasure) => string,
-  embed: (m: TProcessedMeasure) => TLastMeasure,
-): Record<string, TLastMeasure> {
-  const patch: Record<string, TLastMeasure> = {};
-  for (const m of measures) {
-    const k = key(m);
-    const held = patch[k] ?? current[k];
-    if (!held || new Date(held.measuredAt).getTime() <= m.measuredAt.getTime()) patch[k] = embed(m);
-  }
-  return patch;
-}
-
-/** The UPDATE of a twin's last measures, last-seen and (from hooks) metadata. */
-function twinUpdateSql(
-  table: "devices" | "assets",
-  twin: LockedTwin,
-  mappings: Parameters<typeof validateMetadata>[0] | undefined,
-  measuresPatch: Record<string, TLastMeasure>,
-  metadataPatch: Record<string, unknown>,
-  now: Date,
-): Prisma.Sql {
-  const metadata = Object.keys(metadataPatch).length
-    ? validateMetadata(
-        mappings ?? {},
-        mergeMetadata(twin.metadata, validateMetadata(mappings ?? {}, metadataPatch, { partial: true })),
-        { partial: false },
-      )
-    : null;
-  return Prisma.sql`
-    UPDATE ${Prisma.raw(table)}
-    SET measures = measures || ${JSON.stringify(measuresPatch)}::jsonb,
-        last_seen_at = GREATEST(coalesce(last_seen_at, '-infinity'::timestamptz), ${now}::timestamptz),
-        ${metadata ? Prisma.sql`metadata = ${JSON.stringify(metadata)}::jsonb,` : Prisma.empty}
-        updated_at = now()
-    WHERE id = ${twin.id}::uuid`;
+/** Statements that must all run, as one round trip (data-modifying CTEs). */
+async function runTogether(db: TenantDb, statements: (Prisma.Sql | null)[]) {
+  const present = statements.filter((s): s is Prisma.Sql => s !== null);
+  if (!present.length) return;
+  await db.$executeRaw`WITH ${Prisma.join(
+    present.map((w, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${w} RETURNING 1)`),
+    ", ",
+  )} SELECT 1`;
 }

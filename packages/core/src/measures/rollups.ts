@@ -13,7 +13,7 @@ interface FieldStats {
   count: number;
 }
 
-interface RollupRow {
+export interface RollupRow {
   twin_id: string;
   key: string;
   type: string;
@@ -81,6 +81,31 @@ export function rollupRows(
     if (assetId && m.slot !== null) add(assetId, m.slot, m);
   }
   return [...rows.values()].map(({ lastMs: _, ...row }) => row);
+}
+
+/** Rows of several twins' batches with the same bucket (an asset fed by two devices) merged into one. */
+export function mergeRollupRows(rows: RollupRow[]): RollupRow[] {
+  const merged = new Map<string, RollupRow>();
+  for (const row of rows) {
+    const id = `${row.twin_id}|${row.key}|${row.granularity}|${row.bucket_start}`;
+    const held = merged.get(id);
+    if (!held) {
+      merged.set(id, { ...row, stats: { ...row.stats } });
+      continue;
+    }
+    held.count += row.count;
+    if (row.last_at >= held.last_at) {
+      held.last_at = row.last_at;
+      held.last_values = row.last_values;
+    }
+    for (const [field, s] of Object.entries(row.stats)) {
+      const h = held.stats[field];
+      held.stats[field] = h
+        ? { min: Math.min(h.min, s.min), max: Math.max(h.max, s.max), sum: h.sum + s.sum, count: h.count + s.count }
+        : { ...s };
+    }
+  }
+  return [...merged.values()];
 }
 
 /** The upsert of rollup rows, as a statement to run alone or inside a WITH. */

@@ -1,4 +1,4 @@
-import { type PlatformDb, withPlatform } from "@iot/db";
+import type { PlatformDb } from "@iot/db";
 import type { TMeasureInput } from "../measures/ingest";
 import type { TProvisioning, TWork } from "./pipeline";
 
@@ -15,63 +15,61 @@ export interface TTarget {
   group: string | null;
 }
 
-export async function resolveDevices(works: TWork[], provisioning: TProvisioning): Promise<void> {
+export async function resolveDevices(db: PlatformDb, works: TWork[], provisioning: TProvisioning): Promise<void> {
   if (!works.length) return;
-  await withPlatform(async (db) => {
-    const byModel = new Map<string, TWork[]>();
-    for (const w of works) byModel.set(w.payload.device_model, [...(byModel.get(w.payload.device_model) ?? []), w]);
-    const devices = new Map<string, Omit<TTarget, "group">>();
-    const key = (model: string, reference: string) => `${model}/${reference}`;
-    for (const [model, modelWorks] of byModel) {
-      const references = [...new Set(modelWorks.flatMap((w) => [...w.devices.keys()]))];
-      const find = (refs: string[]) =>
-        db.device.findMany({
-          where: { model, reference: { in: refs } },
-          select: { id: true, model: true, reference: true, tenantId: true },
-        });
-      for (const d of await find(references)) devices.set(key(model, d.reference), d);
-      const unknown = references.filter((r) => !devices.has(key(model, r)));
-      if (provisioning === "auto" && unknown.length) {
-        // an unknown device belongs to the tenant of the first payload naming it
-        const owner = new Map<string, string | null>();
-        for (const w of modelWorks) for (const r of w.devices.keys()) if (!owner.has(r)) owner.set(r, w.payload.tenant_id);
-        await db.device.createMany({
-          data: unknown.map((reference) => ({ model, reference, tenantId: owner.get(reference) ?? null })),
-          skipDuplicates: true,
-        });
-        for (const d of await find(unknown)) devices.set(key(model, d.reference), d);
-      }
+  const byModel = new Map<string, TWork[]>();
+  for (const w of works) byModel.set(w.payload.device_model, [...(byModel.get(w.payload.device_model) ?? []), w]);
+  const devices = new Map<string, Omit<TTarget, "group">>();
+  const key = (model: string, reference: string) => `${model}/${reference}`;
+  for (const [model, modelWorks] of byModel) {
+    const references = [...new Set(modelWorks.flatMap((w) => [...w.devices.keys()]))];
+    const find = (refs: string[]) =>
+      db.device.findMany({
+        where: { model, reference: { in: refs } },
+        select: { id: true, model: true, reference: true, tenantId: true },
+      });
+    for (const d of await find(references)) devices.set(key(model, d.reference), d);
+    const unknown = references.filter((r) => !devices.has(key(model, r)));
+    if (provisioning === "auto" && unknown.length) {
+      // an unknown device belongs to the tenant of the first payload naming it
+      const owner = new Map<string, string | null>();
+      for (const w of modelWorks) for (const r of w.devices.keys()) if (!owner.has(r)) owner.set(r, w.payload.tenant_id);
+      await db.device.createMany({
+        data: unknown.map((reference) => ({ model, reference, tenantId: owner.get(reference) ?? null })),
+        skipDuplicates: true,
+      });
+      for (const d of await find(unknown)) devices.set(key(model, d.reference), d);
     }
-    const tenantIds = [...new Set([...devices.values()].flatMap((d) => d.tenantId ?? []))];
-    const groups = new Map(
-      (await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, group: true } })).map((t) => [
-        t.id,
-        t.group,
-      ]),
-    );
+  }
+  const tenantIds = [...new Set([...devices.values()].flatMap((d) => d.tenantId ?? []))];
+  const groups = new Map(
+    (await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, group: true } })).map((t) => [
+      t.id,
+      t.group,
+    ]),
+  );
 
-    for (const work of works) {
-      for (const reference of work.devices.keys()) {
-        const d = devices.get(key(work.payload.device_model, reference));
-        if (!d) {
-          work.result.skipped.push({ reference, reason: "unknown device (provisioning strategy: catalog)" });
-          continue;
-        }
-        if (work.payload.tenant_id && d.tenantId !== work.payload.tenant_id) {
-          work.result.state = "ERROR";
-          work.result.reason = `device ${d.model}/${reference} does not belong to this key's tenant`;
-          work.targets = [];
-          break;
-        }
-        work.targets.push({ ...d, group: d.tenantId ? (groups.get(d.tenantId) ?? null) : null });
+  for (const work of works) {
+    for (const reference of work.devices.keys()) {
+      const d = devices.get(key(work.payload.device_model, reference));
+      if (!d) {
+        work.result.skipped.push({ reference, reason: "unknown device (provisioning strategy: catalog)" });
+        continue;
       }
-      if (work.result.state === "VALID" && !work.targets.length) {
-        work.result.state = "SKIP";
-        work.result.reason = work.result.skipped.map((s) => `${s.reference}: ${s.reason}`).join("; ");
+      if (work.payload.tenant_id && d.tenantId !== work.payload.tenant_id) {
+        work.result.state = "ERROR";
+        work.result.reason = `device ${d.model}/${reference} does not belong to this key's tenant`;
+        work.targets = [];
+        break;
       }
-      work.result.devices = work.targets.map((t) => t.reference);
+      work.targets.push({ ...d, group: d.tenantId ? (groups.get(d.tenantId) ?? null) : null });
     }
-  });
+    if (work.result.state === "VALID" && !work.targets.length) {
+      work.result.state = "SKIP";
+      work.result.reason = work.result.skipped.map((s) => `${s.reference}: ${s.reason}`).join("; ");
+    }
+    work.result.devices = work.targets.map((t) => t.reference);
+  }
 }
 
 /** An orphan's newest measure per name, kept on the device row only (no measures rows, no tenant). */

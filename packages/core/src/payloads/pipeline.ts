@@ -2,7 +2,7 @@ import { type TenantDb, withPlatform, withTenant } from "@iot/db";
 import { type Decoder, getDecoder } from "../decoders/index";
 import { AppError } from "../errors";
 import type { TProcessedMeasure } from "../measures/hooks";
-import { type TMeasureInput, ingestMeasures } from "../measures/ingest";
+import { type TMeasureInput, ingestBatch } from "../measures/ingest";
 import { type TTarget, keepOrphanLastMeasures, resolveDevices } from "./devices";
 import { type TPayloadOutcome, type TStoredPayload, loadPayloads, markProcessed } from "./store";
 
@@ -10,14 +10,17 @@ import { type TPayloadOutcome, type TStoredPayload, loadPayloads, markProcessed 
 //   1. load the payloads still to process (a job run twice finds them settled)
 //   2. decode each with its decoder (SKIP and ERROR settle here)
 //   3. resolve their devices, provisioning unknown ones (strategy "auto")
-//   4. ingest: per tenant one transaction, each device's measures of every payload in one
-//      call to the ingestion function (time order, before/after hooks, rollups); on a
-//      data error the tenant's payloads go again one by one, so only the bad one is ERROR
-//   5. orphans keep their last measures, nothing else
-//   6. hand off what was stored (rule evaluation, live subscribers)
-//   7. record each payload's outcome
-// A crash anywhere before 7 re-runs the job: the measures' unique key (payload id
-// included) makes that store nothing twice.
+//      (1 to 3 in one transaction)
+//   4. ingest: per tenant one transaction, all its devices' measures of every payload in
+//      one call to the ingestion function (time order, before/after hooks, rollups); on a
+//      data error the tenant's payloads go again one by one, so only the bad one is ERROR;
+//      in the same transaction, before it commits:
+//   5. hand off what was stored (rule evaluation, live subscribers), and
+//   6. record the outcome of the tenant's payloads
+//   7. orphans keep their last measures, nothing else
+//   8. record every other outcome (SKIP, ERROR, orphans, platform keys)
+// A crash anywhere re-runs the job: the measures' unique key (payload id included) makes
+// that store nothing twice, and what was settled is not done again.
 
 export type TProvisioning = "auto" | "catalog";
 
@@ -45,17 +48,21 @@ export interface TWork {
   devices: Map<string, { measures: TMeasureInput[]; metadata: Record<string, unknown> }>;
   targets: TTarget[];
   result: TPipelineResult;
+  /** Its outcome is recorded (with its tenant's measures). */
+  settled?: boolean;
 }
 
 export async function processPayloads(ids: string[], opts: TPipelineOptions = {}): Promise<TPipelineResult[]> {
-  const payloads = await withPlatform((db) => loadPayloads(db, ids)); // 1
-  const works = payloads.map(startWork);
-  await Promise.all(works.map(decode)); // 2
-  await resolveDevices(valid(works), opts.provisioning ?? "auto"); // 3
-  const handOff = await ingest(valid(works)); // 4
-  await keepOrphans(valid(works)); // 5
-  if (handOff.length) await opts.handOff?.(handOff); // 6
-  await withPlatform((db) => markProcessed(db, works.map(settled))); // 7
+  const works = await withPlatform(async (db) => {
+    const works = (await loadPayloads(db, ids)).map(startWork); // 1
+    await Promise.all(works.map(decode)); // 2
+    await resolveDevices(db, valid(works), opts.provisioning ?? "auto"); // 3
+    return works;
+  });
+  await ingest(valid(works), opts.handOff); // 4, 5, 6
+  await keepOrphans(valid(works)); // 7
+  const rest = works.filter((w) => !w.settled);
+  if (rest.length) await withPlatform((db) => markProcessed(db, rest.map(outcome))); // 8
   return works.map((w) => w.result);
 }
 
@@ -69,7 +76,7 @@ export async function processPayload(id: string, provisioning: TProvisioning = "
 }
 
 /** The outcome to record: what a VALID payload skipped (catalog, orphans) is its reason. */
-function settled(work: TWork): TPipelineResult {
+function outcome(work: TWork): TPipelineResult {
   const r = work.result;
   if (r.state === "VALID" && r.skipped.length && !r.reason)
     r.reason = r.skipped.map((s) => `${s.reference}: ${s.reason}`).join("; ");
@@ -132,8 +139,8 @@ export async function decode(work: TWork): Promise<void> {
   }
 }
 
-/** Step 4: per tenant, one transaction for all its devices; one by one after a data error. */
-export async function ingest(works: TWork[]): Promise<THandOff[]> {
+/** Steps 4 to 6: per tenant, one transaction for all its devices; one by one after a data error. */
+export async function ingest(works: TWork[], handOff?: TPipelineOptions["handOff"]): Promise<void> {
   const byTenant = new Map<string, { group: string; works: TWork[] }>();
   for (const work of works)
     for (const t of work.targets) {
@@ -142,31 +149,35 @@ export async function ingest(works: TWork[]): Promise<THandOff[]> {
       if (!entry.works.includes(work)) entry.works.push(work);
       byTenant.set(t.tenantId, entry);
     }
-  const handOffs: THandOff[] = [];
+  const inTenant = (tenantId: string, group: string, list: TWork[]) =>
+    withTenant(tenantId, async (db) => {
+      const stored = await ingestInto(db, group, list);
+      if (stored.devices.length) await handOff?.([stored]);
+      // a payload of this tenant's key, all its devices here: settled with its measures
+      const own = list.filter((w) => w.payload.tenant_id === tenantId && w.targets.every((t) => t.tenantId === tenantId));
+      await markProcessed(db, own.map(outcome));
+      return own;
+    });
   for (const [tenantId, { group, works: tenantWorks }] of byTenant) {
     try {
-      handOffs.push(await ingestTenant(tenantId, group, tenantWorks));
+      for (const w of await inTenant(tenantId, group, tenantWorks)) w.settled = true;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       for (const work of tenantWorks) {
         try {
-          handOffs.push(await ingestTenant(tenantId, group, [work]));
+          for (const w of await inTenant(tenantId, group, [work])) w.settled = true;
         } catch (single) {
           refuse(work, single);
         }
       }
     }
   }
-  return handOffs.filter((h) => h.devices.length);
 }
-
-const ingestTenant = (tenantId: string, group: string, works: TWork[]) =>
-  withTenant(tenantId, (db) => ingestInto(db, group, works));
 
 /** The works' measures for the devices of the transaction's tenant. */
 export async function ingestInto(db: TenantDb, group: string, works: TWork[]): Promise<THandOff> {
   const tenantId = db.tenantId;
-  // each device's measures across the payloads, in one call
+  // each device's measures across the payloads; all devices in one call
   const units = new Map<string, { target: TTarget; measures: TMeasureInput[]; metadata: Record<string, unknown> }>();
   for (const work of works)
     for (const t of work.targets) {
@@ -178,17 +189,23 @@ export async function ingestInto(db: TenantDb, group: string, works: TWork[]): P
       Object.assign(unit.metadata, decoded.metadata);
       units.set(t.id, unit);
     }
-  const handOff: THandOff = { tenantId, payloadIds: works.map((w) => w.payload.id), devices: [] };
-  for (const { target, measures, metadata } of units.values()) {
-    const r = await ingestMeasures(db, group, { source: { kind: "device", deviceId: target.id }, measures, metadata });
-    handOff.devices.push({
+  const list = [...units.values()];
+  const results = await ingestBatch(
+    db,
+    group,
+    list.map(({ target, measures, metadata }) => ({ source: { kind: "device", deviceId: target.id }, measures, metadata })),
+  );
+  const handOff: THandOff = {
+    tenantId,
+    payloadIds: works.map((w) => w.payload.id),
+    devices: list.map(({ target }, i) => ({
       id: target.id,
       reference: target.reference,
       model: target.model,
-      assetId: r.assetId,
-      measures: r.processed,
-    });
-  }
+      assetId: results[i]?.assetId ?? null,
+      measures: results[i]?.processed ?? [],
+    })),
+  };
   for (const work of works)
     for (const t of work.targets)
       if (t.tenantId === tenantId) work.result.measures += work.devices.get(t.reference)?.measures.length ?? 0;

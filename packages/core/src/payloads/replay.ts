@@ -77,7 +77,7 @@ export async function replayPayloads(ids: string[], provisioning: TProvisioning 
 async function replayOne(payload: TStoredPayload, provisioning: TProvisioning): Promise<TPipelineResult> {
   const work = startWork(payload);
   await decode(work);
-  await resolveDevices(valid([work]), provisioning);
+  await withPlatform((db) => resolveDevices(db, valid([work]), provisioning));
 
   // where its previous measures are: its devices then (by model and reference), in its range then
   const previous =

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { type PlatformDb, Prisma } from "@iot/db";
+import { type PlatformDb, Prisma, type TenantDb } from "@iot/db";
 import { getDecoder } from "../decoders/registry";
 import { payloadShard } from "./shards";
 
@@ -78,7 +78,7 @@ export interface TPayloadOutcome {
 }
 
 /** Settles a job's payloads in one UPDATE. */
-export async function markProcessed(db: PlatformDb, outcomes: TPayloadOutcome[]): Promise<void> {
+export async function markProcessed(db: PlatformDb | TenantDb, outcomes: TPayloadOutcome[]): Promise<void> {
   if (!outcomes.length) return;
   await db.$executeRaw`
     UPDATE payloads SET state = o.state, reason = o.reason, devices = o.devices, measures = o.measures,

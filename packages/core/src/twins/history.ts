@@ -19,6 +19,11 @@ export async function writeHistory(db: TenantDb | PlatformDb, entry: THistoryEnt
   await db.assetHistory.create({ data: { ...entry, details: json(entry.details) }, select: { id: true } });
 }
 
+/** Several entries in one insert. */
+export async function writeHistoryMany(db: TenantDb | PlatformDb, entries: THistoryEntry[]) {
+  if (entries.length) await db.assetHistory.createMany({ data: entries.map((e) => ({ ...e, details: json(e.details) })) });
+}
+
 export const ZAssetHistorySchema = z.object({
   assetId: z.string().uuid(),
   limit: z.number().int().min(1).max(200).default(50),
