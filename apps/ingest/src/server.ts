@@ -6,10 +6,15 @@ import { type TIngestKey, ingestKey } from "./keys";
 import { Outbox, type TOutboxRow } from "./outbox";
 
 // The payload webhook, in the order of the issue: key (401), size (413), per-key rate
-// (429 + Retry-After), JSON (400), decoder (404), validate, store (the outbox), enqueue,
-// answer 202 (200 for SKIP and DUPLICATE, 4xx for what the decoder refuses).
+// (429 + Retry-After), JSON (400), decoder (404), validate, store (the outbox), answer 202
+// (200 for SKIP and DUPLICATE, 4xx for what the decoder refuses); queueing follows at
+// once, gathered with other requests' payloads (outbox.ts).
+
+// Bodies are application/json only (415 otherwise), UTF-8, nested at most MAX_JSON_DEPTH
+// deep and storable as jsonb as sent; every refusal is { error: { code, message } }.
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_JSON_DEPTH = 32;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -18,12 +23,63 @@ declare module "fastify" {
 }
 
 const STATUS: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+/** The code of Fastify's own 4xx (and the rate limit's), by status. */
+const CODE: Record<number, string> = {
+  400: "BAD_REQUEST",
+  404: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  414: "URI_TOO_LONG",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+};
 
-function refuse(reply: FastifyReply, error: unknown) {
+/** Every error as { error: { code, message } }: ours, Fastify's 4xx, and a 500 without details (logged). */
+function sendError(reply: FastifyReply, error: unknown) {
   if (error instanceof AppError)
     return reply.code(STATUS[error.code] ?? 400).send({ error: { code: error.code, message: error.message } });
-  throw error;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return reply.code(status).send({ error: { code: CODE[status] ?? "BAD_REQUEST", message: (error as Error).message } });
+  console.error(`ingest: ${reply.request.method} ${reply.request.url}:`, error);
+  return reply.code(500).send({ error: { code: "INTERNAL_SERVER_ERROR", message: "internal error" } });
 }
+
+const isPayload = (body: unknown) => typeof body === "object" && body !== null && !Array.isArray(body);
+
+/** Whether JSON text nests deeper than max, from its brackets outside strings: before parsing it. */
+function nestedDeeper(json: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Why Postgres jsonb cannot store a parsed body as sent, if it cannot (1e400 parses as Infinity). */
+function unstorable(value: unknown): AppError | null {
+  if (typeof value === "string")
+    return value.includes("\u0000") || /\p{Cs}/u.test(value)
+      ? AppError.badRequest("JSON strings cannot hold NUL characters or unpaired UTF-16 surrogates")
+      : null;
+  if (typeof value === "number") return Number.isFinite(value) ? null : AppError.badRequest("a JSON number is out of range");
+  if (typeof value === "object" && value !== null)
+    for (const [k, v] of Object.entries(value)) {
+      const why = unstorable(k) ?? unstorable(v);
+      if (why) return why;
+    }
+  return null;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export async function buildServer(opts: {
   redis: Redis;
@@ -31,16 +87,36 @@ export async function buildServer(opts: {
   queueOf: (name: string) => TBulkQueue;
   ratePerMinute: number;
 }): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false });
+  const app = Fastify({
+    bodyLimit: MAX_BODY_BYTES,
+    logger: false,
+    frameworkErrors: (error, _req, reply) => sendError(reply, error),
+  });
   const outbox = new Outbox(opts.queueOf);
+  // closing: what was stored is queued before the process goes
+  app.addHook("onClose", () => outbox.close());
+
+  app.setErrorHandler((error, _req, reply) => sendError(reply, error));
+  app.setNotFoundHandler((req, reply) => sendError(reply, AppError.notFound("route", `${req.method} ${req.url}`)));
+
+  // JSON only (no text/plain): strict UTF-8, depth checked before parsing, then Fastify's
+  // parser (400 on bad JSON or __proto__), then what jsonb could not store
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, raw: Buffer, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      return done(AppError.badRequest("the body is not valid UTF-8"));
+    }
+    if (nestedDeeper(raw, MAX_JSON_DEPTH)) return done(AppError.badRequest(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+    parseJson(req, text, (error, body) => done(error ?? unstorable(body), body));
+  });
 
   app.addHook("onRequest", async (req, reply) => {
     if (!req.url.startsWith("/api/payloads")) return;
-    try {
-      req.ingestKey = await ingestKey(req.headers.authorization);
-    } catch (error) {
-      return refuse(reply, error);
-    }
+    req.ingestKey = await ingestKey(req.headers.authorization);
     if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
       return reply.code(413).send({ error: { code: "PAYLOAD_TOO_LARGE", message: "bodies are limited to 1 MiB" } });
     }
@@ -58,6 +134,8 @@ export async function buildServer(opts: {
   async function accept(key: TIngestKey, decoderAction: string, bodies: unknown[]) {
     const decoder = getDecoder(decoderAction);
     if (!decoder) throw AppError.notFound("decoder", decoderAction);
+    // not a JSON object (null, a number, an array...): not a payload, refused and not stored
+    if (!bodies.every(isPayload)) throw AppError.badRequest("a payload is a JSON object");
     const base = { tenantId: key.tenantId, apiKeyId: key.keyId, decoder: decoder.action, deviceModel: decoder.deviceModel };
     const rows: TOutboxRow[] = bodies.map((body) => {
       try {
@@ -86,37 +164,26 @@ export async function buildServer(opts: {
     return reply.code(result?.state === "VALID" ? 202 : 200).send(result);
   }
 
+  // what these throw is answered by sendError (AppError: its 4xx)
   app.post<{ Params: { decoder: string } }>("/api/payloads/:decoder", async (req, reply) => {
-    try {
-      const [result] = await accept(req.ingestKey as TIngestKey, req.params.decoder, [req.body]);
-      return answer(reply, result);
-    } catch (error) {
-      return refuse(reply, error);
-    }
+    const [result] = await accept(req.ingestKey as TIngestKey, req.params.decoder, [req.body]);
+    return answer(reply, result);
   });
 
   app.post<{ Params: { decoder: string } }>("/api/payloads/:decoder/batch", async (req, reply) => {
-    try {
-      if (!Array.isArray(req.body) || req.body.length === 0 || req.body.length > 1000) {
-        throw AppError.badRequest("a batch is a JSON array of 1 to 1000 payloads");
-      }
-      return reply.code(200).send(await accept(req.ingestKey as TIngestKey, req.params.decoder, req.body));
-    } catch (error) {
-      return refuse(reply, error);
+    if (!Array.isArray(req.body) || req.body.length === 0 || req.body.length > 1000) {
+      throw AppError.badRequest("a batch is a JSON array of 1 to 1000 payloads");
     }
+    return reply.code(200).send(await accept(req.ingestKey as TIngestKey, req.params.decoder, req.body));
   });
 
   app.post("/api/payloads", async (req, reply) => {
-    try {
-      const model = (req.body as { deviceModel?: unknown } | null)?.deviceModel;
-      if (typeof model !== "string") throw AppError.badRequest("deviceModel is required to route this payload");
-      const decoder = decoderForModel(model);
-      if (!decoder) throw AppError.notFound("decoder for device model", model);
-      const [result] = await accept(req.ingestKey as TIngestKey, decoder.action, [req.body]);
-      return answer(reply, result);
-    } catch (error) {
-      return refuse(reply, error);
-    }
+    const model = (req.body as { deviceModel?: unknown } | null)?.deviceModel;
+    if (typeof model !== "string") throw AppError.badRequest("deviceModel is required to route this payload");
+    const decoder = decoderForModel(model);
+    if (!decoder) throw AppError.notFound("decoder for device model", model);
+    const [result] = await accept(req.ingestKey as TIngestKey, decoder.action, [req.body]);
+    return answer(reply, result);
   });
 
   app.get("/healthz", async () => ({ ok: true }));
