@@ -1,7 +1,7 @@
 "use client";
 import type { AppRouter } from "@iot/api";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
 import { TenantProvider, storedTenant } from "./tenant";
@@ -21,13 +21,19 @@ export function Providers({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: "/api/trpc",
-          transformer: superjson,
-          headers() {
-            const tenant = storedTenant();
-            return tenant ? { "x-tenant-id": tenant } : {};
-          },
+        splitLink({
+          // live streams over server-sent events (the session cookie authenticates them;
+          // the tenant is in their input, EventSource sends no headers)
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({
+            url: "/api/trpc",
+            transformer: superjson,
+            headers() {
+              const tenant = storedTenant();
+              return tenant ? { "x-tenant-id": tenant } : {};
+            },
+          }),
         }),
       ],
     }),

@@ -3,11 +3,13 @@ import { assetsRouter } from "./routers/assets";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { devicesRouter } from "./routers/devices";
+import { measuresRouter } from "./routers/measures";
 import { modelsRouter } from "./routers/models";
 import { payloadsRouter } from "./routers/payloads";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createRouter } from "./trpc";
+import "./live";
 
 export const appRouter = createRouter({
   auth: authRouter,
@@ -19,6 +21,7 @@ export const appRouter = createRouter({
   assets: assetsRouter,
   assetGroups: assetGroupsRouter,
   payloads: payloadsRouter,
+  measures: measuresRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

@@ -10,8 +10,9 @@ import { createCaller } from "./root";
 
 export const PASSWORD = "correct horse battery";
 
-export function callerFor(token: string | null, tenantId?: string | null) {
-  return createCaller(createInnerContext({ token, tenantId: tenantId ?? null }));
+/** A caller as `token`, in `tenantId`; `signal` ends its subscriptions. */
+export function callerFor(token: string | null, tenantId?: string | null, signal?: AbortSignal) {
+  return createCaller(createInnerContext({ token, tenantId: tenantId ?? null }), signal ? { signal } : {});
 }
 
 export function uniqueEmail(tag = "user") {

@@ -13,6 +13,7 @@ import {
 import { type PlatformDb, type TenantDb, withPlatform, withTenant } from "@iot/db";
 import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
+import { z } from "zod";
 import type { AuditFacts, Context } from "./context";
 import { toTRPCError } from "./errors";
 
@@ -29,6 +30,9 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
+    // live streams (SSE): a ping keeps proxies from closing a quiet one; the client
+    // reconnects if it hears nothing for a while
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error }) {
       const cause = error.cause instanceof AppError ? error.cause : null;
       // no stack traces to clients; field issues and retry hints for forms and programs
@@ -171,6 +175,22 @@ export function tenantProcedure(permission: TenantPermission) {
       (db: TenantDb) => next({ ctx: { tenant: access, db } }),
     );
   });
+}
+
+/**
+ * A live stream in a tenant: access checked once, when it opens, and no transaction held
+ * open. The tenant comes from the input (a browser's EventSource cannot send headers) or
+ * from the x-tenant-id header.
+ */
+export function tenantStreamProcedure(permission: TenantPermission) {
+  return authedProcedure
+    .input(z.object({ tenantId: z.string().uuid("must be a tenant id").optional() }))
+    .use(async ({ ctx, input, next }) => {
+      const access = await resolveTenantAccess(ctx.principal, input.tenantId ?? ctx.unsafeTenantId);
+      ctx.audit.tenantId = access.tenant.id;
+      assertPermission(access, permission);
+      return next({ ctx: { tenant: access } });
+    });
 }
 
 /**

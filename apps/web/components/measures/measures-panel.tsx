@@ -8,6 +8,7 @@ import { Cell, Table } from "@/components/ui/table";
 import { formatWhen } from "@/components/twins/status-badge";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { MeasureChart } from "./measure-chart";
+import { useLiveMeasures } from "./use-live-measures";
 
 export type Twin = { kind: "device"; id: string } | { kind: "asset"; id: string };
 
@@ -66,8 +67,26 @@ export function MeasuresPanel({ twin }: { twin: Twin }) {
           getNextPageParam: (p) => (p.kind === "raw" ? (p.nextCursor ?? undefined) : undefined),
         }),
   );
-  const rows = raw.data?.pages.flatMap((p) => (p.kind === "raw" ? p.items : [])) ?? [];
-  const lastEntries = Object.entries(last.data ?? {});
+  const { live, status } = useLiveMeasures(twin);
+  // live measures on top of what was loaded: newer last measures, more points, more rows
+  const latest: Record<string, { measuredAt: string | Date; values: Record<string, unknown> }> = { ...last.data };
+  for (const m of [...live].reverse()) {
+    const held = latest[m.key];
+    if (!held || new Date(held.measuredAt) <= m.measuredAt) latest[m.key] = m;
+  }
+  const lastEntries = Object.entries(latest);
+  const liveRows = live.filter((m) => m.measuredAt >= from).map((m) => ({ ...m, origin: { id: m.deviceId }, live: true }));
+  const rows = [...liveRows, ...(raw.data?.pages.flatMap((p) => (p.kind === "raw" ? p.items : [])) ?? [])];
+  const buckets = [
+    ...(chart.data?.kind === "buckets" ? chart.data.buckets : []),
+    ...live.map((m) => ({
+      start: m.measuredAt,
+      name: m.key,
+      numbers: Object.fromEntries(
+        Object.entries(m.values).flatMap(([f, v]) => (typeof v === "number" ? [[f, { min: v, max: v, avg: v }]] : [])),
+      ),
+    })),
+  ];
 
   return (
     <div className="space-y-4">
@@ -88,7 +107,17 @@ export function MeasuresPanel({ twin }: { twin: Twin }) {
       </div>
       <Card className="p-5">
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-          <h2 className="text-sm font-semibold">History</h2>
+          <h2 className="flex items-center gap-2 text-sm font-semibold">
+            History
+            <span
+              data-testid="live-status"
+              className={`inline-flex items-center gap-1 text-xs font-normal ${status === "pending" ? "text-emerald-600" : "text-zinc-500"}`}
+              title={status === "pending" ? "new measures appear as they arrive" : "not receiving live measures"}
+            >
+              <span aria-hidden className={`size-2 rounded-full ${status === "pending" ? "bg-emerald-500" : "bg-zinc-400"}`} />
+              {status === "pending" ? "Live" : status === "connecting" ? "Connecting…" : "Not live"}
+            </span>
+          </h2>
           <div className="flex items-center gap-2">
             <Select aria-label="Time range" value={range} onChange={(e) => setRange(e.target.value as Range)} className="w-auto">
               <option value="1h">Last hour</option>
@@ -101,7 +130,7 @@ export function MeasuresPanel({ twin }: { twin: Twin }) {
           </div>
         </div>
         {chart.error && <Notice>{errorMessage(chart.error)}</Notice>}
-        {chart.data?.kind === "buckets" && <MeasureChart buckets={chart.data.buckets} units={units} />}
+        {chart.data?.kind === "buckets" && <MeasureChart buckets={buckets} units={units} />}
       </Card>
       <Card>
         {rows.length === 0 ? (
@@ -109,7 +138,7 @@ export function MeasuresPanel({ twin }: { twin: Twin }) {
         ) : (
           <Table label="Measures" head={["Measured at", "Name", "Type", "Values"]}>
             {rows.map((m) => (
-              <tr key={`${m.measuredAt.toISOString()}-${m.name}-${m.origin.id}`}>
+              <tr key={`${"live" in m ? "live-" : ""}${m.measuredAt.toISOString()}-${m.name}-${m.origin.id}`}>
                 <Cell className="whitespace-nowrap text-zinc-500">{m.measuredAt.toLocaleString()}</Cell>
                 <Cell>{m.slot ?? m.name}</Cell>
                 <Cell>{m.type}</Cell>

@@ -35,3 +35,46 @@ export function liveMessage(batch: THandOff): TLiveMeasures {
     })),
   };
 }
+
+/** What a subscriber follows: a device, an asset, or (neither) the whole tenant. */
+export interface TLiveTarget {
+  deviceId?: string;
+  assetId?: string;
+}
+
+/** One live measure as a subscriber sees it: `key` is the asset slot for an asset, else the device's name. */
+export interface TLiveMeasure {
+  deviceId: string;
+  reference: string;
+  assetId: string | null;
+  key: string;
+  name: string;
+  slot: string | null;
+  type: string;
+  measuredAt: string;
+  values: Record<string, unknown>;
+}
+
+/** The measures of a message the target follows. */
+export function liveMeasuresFor(message: TLiveMeasures, target: TLiveTarget): TLiveMeasure[] {
+  const out: TLiveMeasure[] = [];
+  for (const d of message.devices) {
+    if (target.deviceId && d.id !== target.deviceId) continue;
+    if (target.assetId && d.assetId !== target.assetId) continue;
+    for (const m of d.measures) {
+      if (target.assetId && m.slot === null) continue;
+      out.push({
+        deviceId: d.id,
+        reference: d.reference,
+        assetId: d.assetId,
+        key: target.assetId ? (m.slot as string) : m.name,
+        name: m.name,
+        slot: m.slot,
+        type: m.type,
+        measuredAt: m.measuredAt,
+        values: m.values,
+      });
+    }
+  }
+  return out;
+}
