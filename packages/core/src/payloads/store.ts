@@ -82,7 +82,7 @@ export async function markProcessed(db: PlatformDb | TenantDb, outcomes: TPayloa
   if (!outcomes.length) return;
   await db.$executeRaw`
     UPDATE payloads SET state = o.state, reason = o.reason, devices = o.devices, measures = o.measures,
-      measured_from = o.measured_from, measured_to = o.measured_to, processed_at = now()
+      measured_from = o.measured_from, measured_to = o.measured_to, processed_at = clock_timestamp()
     FROM jsonb_to_recordset(${JSON.stringify(
       outcomes.map((o) => ({
         id: o.id,
