@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type DecodedPayload, Decoder } from "./decoder";
+import { dateString, numberLike } from "./fields";
 import { batteryPercent, decodeElsys } from "./elsys";
 import { type TUplink, ZChirpstackUplinkSchema, ZTtsUplinkSchema, chirpstackUplink, ttsUplink } from "./lorawan";
 import { registerDecoder } from "./registry";
@@ -73,12 +74,13 @@ class ChirpstackElsysDecoder extends Decoder<z.infer<typeof ZChirpstackUplinkSch
 /** Trackers posting OsmAnd-style JSON (the protocol of Traccar Client): id, lat, lon, timestamp, batt... */
 const ZTrackerSchema = z.object({
   id: z.union([z.string().min(1).max(128), z.number().int()]),
-  lat: z.coerce.number().min(-90).max(90),
-  lon: z.coerce.number().min(-180).max(180),
-  timestamp: z.union([z.coerce.number(), z.string()]).optional(),
-  altitude: z.coerce.number().optional(),
-  accuracy: z.coerce.number().min(0).optional(),
-  batt: z.coerce.number().min(0).max(100).optional(),
+  lat: numberLike.pipe(z.number().min(-90).max(90)),
+  lon: numberLike.pipe(z.number().min(-180).max(180)),
+  /** Unix seconds or milliseconds, or an ISO date. */
+  timestamp: z.union([z.number().positive(), dateString]).optional(),
+  altitude: numberLike.pipe(z.number().min(-1000).max(100_000)).optional(),
+  accuracy: numberLike.pipe(z.number().min(0)).optional(),
+  batt: numberLike.pipe(z.number().min(0).max(100)).optional(),
 });
 
 class GpsTrackerDecoder extends Decoder<z.infer<typeof ZTrackerSchema>> {
@@ -122,14 +124,14 @@ class GpsTrackerDecoder extends Decoder<z.infer<typeof ZTrackerSchema>> {
 /** Any device posting already-structured JSON: { reference, measures: [{ name, type, values, measuredAt? }] }. */
 const ZGenericSchema = z.object({
   reference: z.string().min(1).max(128),
-  measuredAt: z.string().optional(),
+  measuredAt: dateString.optional(),
   measures: z
     .array(
       z.object({
         name: z.string().min(1).max(40),
         type: z.string().min(1).max(40),
         values: z.record(z.string(), z.unknown()),
-        measuredAt: z.string().optional(),
+        measuredAt: dateString.optional(),
       }),
     )
     .min(1)

@@ -102,6 +102,31 @@ describe("decoders", () => {
     expect(generic?.state).toBe("VALID");
   });
 
+  it("refuse wrong types instead of reading them as 0 or failing later: numbers, dates, base64", () => {
+    const gps = getDecoder("gps-tracker");
+    expect(gps?.validate({ id: "t", lat: "45.76", lon: "4.84", batt: "80" })).toBe(true); // numbers as text: OsmAnd does
+    for (const bad of [null, false, "", [], "north", true])
+      expect(() => gps?.validate({ id: "t", lat: bad, lon: 4.8 }), String(bad)).toThrow(/lat/);
+    expect(() => gps?.validate({ id: "t", lat: 1, lon: 2, timestamp: true })).toThrow(/timestamp/);
+    expect(() => gps?.validate({ id: "t", lat: 1, lon: 2, timestamp: "yesterday-ish" })).toThrow(/timestamp/);
+    const tts = getDecoder("tts-elsys");
+    expect(() =>
+      tts?.validate({
+        end_device_ids: { dev_eui: "A84041000181C65A" },
+        uplink_message: { frm_payload: "AQ==", received_at: "abc" },
+      }),
+    ).toThrow(/received_at: must be a date/);
+    expect(() =>
+      tts?.validate({ end_device_ids: { dev_eui: "A84041000181C65A" }, uplink_message: { frm_payload: "not base64!" } }),
+    ).toThrow(/frm_payload: must be base64/);
+    expect(() =>
+      getDecoder("json")?.validate({
+        reference: "r",
+        measures: [{ name: "temperature", type: "temperature", values: { temperature: 1 }, measuredAt: "soon" }],
+      }),
+    ).toThrow(/measuredAt: must be a date/);
+  });
+
   it("are listed with their measures and routes, and their device models exist for provisioning", async () => {
     const list = listDecoders("http://localhost:3001");
     expect(list.map((d) => d.action).sort()).toEqual(["chirpstack-elsys", "gps-tracker", "json", "tts-elsys"]);

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { dateString } from "./fields";
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64");
 
 // Uplinks as LoRaWAN network servers post them to an HTTP integration: the device EUI is
 // the reference, the application payload is base64, the time is the reception time.
@@ -16,23 +19,23 @@ export const ZTtsUplinkSchema = z.object({
     device_id: z.string().optional(),
     dev_eui: z.string().regex(/^[0-9A-Fa-f]{16}$/, "must be 16 hex digits"),
   }),
-  received_at: z.string().optional(),
+  received_at: dateString.optional(),
   uplink_message: z.object({
     f_port: z.number().int().optional(),
-    frm_payload: z.string().optional(),
-    received_at: z.string().optional(),
+    frm_payload: base64.optional(),
+    received_at: dateString.optional(),
   }),
 });
 
 /** ChirpStack v4 HTTP integration, "up" event. */
 export const ZChirpstackUplinkSchema = z.object({
-  time: z.string().optional(),
+  time: dateString.optional(),
   deviceInfo: z.object({
     devEui: z.string().regex(/^[0-9A-Fa-f]{16}$/, "must be 16 hex digits"),
     deviceName: z.string().optional(),
   }),
   fPort: z.number().int().optional(),
-  data: z.string().optional(),
+  data: base64.optional(),
 });
 
 function timeOf(...candidates: (string | undefined)[]): Date {
