@@ -3,8 +3,14 @@
 // request, for --seconds; then each connection waits for its request in flight (nothing
 // is cut off: every payload the server took is counted). Prints one JSON line (LoadResult).
 //
-//   node --import tsx bench/ingest-load.ts --case single|batched --url http://127.0.0.1:3001 \
-//     --key <ingest API key> --seconds 15 --connections 50 --base <epoch ms of the first measure>
+//   node --import tsx bench/ingest-load.ts --case single|batched|steady|burst \
+//     --url http://127.0.0.1:3001 --key <ingest API key> --seconds 15 --connections 50 \
+//     --base <epoch ms of the first measure> [--rate <requests/s in all>]
+//
+// `batched` posts 100 payloads a request to /batch; the others one a request. With --rate
+// (autocannon's overallRate) each connection sends its share of a second's requests back
+// to back, then waits for its next second; the connections' seconds are spread evenly
+// over the second (spreadOverSecond), so the requests are too, not all at its start.
 //
 // Device i of 1,000 (bench-dev-<i>) is taken round robin; its n-th measure is at base + n ms.
 import { parseArgs } from "node:util";
@@ -36,10 +42,12 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "15" },
     connections: { type: "string", default: "50" },
     base: { type: "string", default: String(Date.now()) },
+    rate: { type: "string", default: "0" },
   },
 });
 const batched = args.case === "batched";
 const base = Number(args.base);
+const rate = Number(args.rate);
 
 let sent = 0;
 function payload() {
@@ -75,8 +83,58 @@ const options: autocannon.Options = {
   // a safety net only: the load ends when every connection has stopped (below)
   duration: Number(args.seconds) + 120,
   requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse }],
-  setupClient: (client) => void clients.push(client),
+  setupClient: (client) => {
+    clients.push(client);
+    if (rate > 0) spreadOverSecond(client, clients.length - 1);
+  },
+  ...(rate > 0
+    ? {
+        overallRate: rate,
+        // the response times as measured: autocannon's correction for a rate takes its
+        // interval as 1/rate ms (meant in seconds) and would fill in made-up samples
+        ignoreCoordinatedOmission: true,
+      }
+    : {}),
 };
+/** What spreadOverSecond reaches into: autocannon's rate limit of one connection (lib/httpClient.js). */
+interface RatedClient {
+  rate: number;
+  reqsMadeThisSecond: number;
+  paused: boolean;
+  destroyed: boolean;
+  rateInterval?: ReturnType<typeof setInterval>;
+  _doRequest(): void;
+}
+
+/**
+ * autocannon makes every connection at once, each with a timer that restarts its quota
+ * every second: all of a second's requests would leave together at its start, a burst
+ * rather than a rate. Connection i of n starts its seconds i/n of a second later instead
+ * (its quota spent at once meanwhile: it sends nothing before its turn).
+ */
+function spreadOverSecond(client: autocannon.Client, i: number) {
+  const c = client as unknown as RatedClient;
+  const n = Math.min(Number(args.connections), rate);
+  c.reqsMadeThisSecond = c.rate;
+  // after the constructor that calls setupClient has set its timer
+  setImmediate(() => {
+    clearInterval(c.rateInterval);
+    setTimeout(
+      () => {
+        if (c.destroyed) return;
+        const tick = () => {
+          c.reqsMadeThisSecond = 0;
+          if (c.paused) c._doRequest();
+          c.paused = false;
+        };
+        tick();
+        c.rateInterval = setInterval(tick, 1000);
+      },
+      Math.floor((i * 1000) / n),
+    );
+  });
+}
+
 const running = new Promise<autocannon.Result>((resolve, reject) => {
   const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   instance.on("start", () => {

@@ -1,85 +1,110 @@
-// Ingestion end to end: the real ingest webhook and worker as child processes, loaded
-// over HTTP by a separate process (bench/ingest-load.ts, autocannon) from 1,000 devices
-// (bench-dev-<i>) of the `json` decoder, one temperature measure per payload. Two cases:
-// `single` (one payload a request) and `batched` (100 payloads a request, /batch). For
-// each: payloads accepted per second (HTTP), then measures persisted per second (rows in
-// `measures`, from load start until every payload of the case is settled), the drain time
-// after the load, HTTP latency and the peak RSS of ingest and worker.
+// Ingestion end to end, from an empty tenant: the real ingest webhook and worker (and the
+// web app, if built) as child processes, loaded over HTTP by a separate process
+// (bench/ingest-load.ts, autocannon) from 1,000 devices (bench-dev-<i>) of the `json`
+// decoder, one temperature measure per payload. Cases, in this order:
+//   steady   1,000 payloads/s (one a request) for BENCH_SECONDS: accept-to-queryable latency
+//   single   one payload a request, as fast as it goes
+//   batched  100 payloads a request (/batch)
+//   burst    10x single's persisted rate for BENCH_BURST_SECONDS: refusals, the backlog
+//            and its drain, memory sampled every second
+// For each: payloads/s and measures/s accepted (HTTP) and persisted (rows in `measures`,
+// from load start until every payload of the case is settled), accept-to-queryable p50/p99
+// (processed_at - received_at of its payloads), the drain time, HTTP p50/p99, peak RSS of
+// ingest, worker and web, and the raw Postgres ceiling for the same number of rows
+// (ingest-cases.ts) with the ratio. A table of every figure against its target ends it.
 //
-//   npm run bench:ingest           (BENCH_SECONDS=3 npm run bench:ingest for a quick run)
+//   npm run bench:ingest     (BENCH_SECONDS=3 BENCH_BURST_SECONDS=5 npm run bench:ingest: a quick run)
 //
 // Uses its own database, iot_bench_ingest, dropped and recreated on every run, and its own
 // queue prefix in Redis (removed at the end). Overrides: BENCH_DATABASE_URL,
 // BENCH_DATABASE_OWNER_URL, BENCH_DATABASE_ADMIN_URL (as the other benches), REDIS_URL,
-// BENCH_SECONDS (load per case, 15), BENCH_CONNECTIONS (50), BENCH_DRAIN_TIMEOUT (s, 300),
-// BENCH_WORKER_CONCURRENCY (the worker's WORKER_CONCURRENCY, its default if unset).
+// BENCH_CASES (steady,single,batched,burst), BENCH_SECONDS (load per case, 15),
+// BENCH_CONNECTIONS (single and batched, 50), BENCH_STEADY_RATE (1000),
+// BENCH_STEADY_CONNECTIONS (200), BENCH_WARMUP_SECONDS (a load at 500/s first, not counted: 2), BENCH_BURST_SECONDS (30), BENCH_BURST_FACTOR (10),
+// BENCH_BURST_RATE (payloads/s; needed if single is not run), BENCH_BURST_CONNECTIONS (200),
+// BENCH_DRAIN_TIMEOUT (s, 300), BENCH_WORKER_CONCURRENCY (the worker's WORKER_CONCURRENCY),
+// BENCH_INGEST_RATE_PER_MINUTE (the webhook's per-key limit, 100,000,000: no 429 unless
+// lowered), BENCH_WEB=0 (no web process even if built).
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
+import * as cases from "./ingest-cases";
 import type { LoadResult } from "./ingest-load";
-import { benchDatabase, freshDatabase } from "./lib";
+import { benchDatabase, freePort, freshDatabase, int, mb } from "./lib";
 
 // Before @iot/db is loaded: it reads these once (the children inherit them).
 const { urls, dbName } = benchDatabase("iot_bench_ingest");
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_TIMEOUT ?? 300) * 1000;
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SECONDS = env("BENCH_SECONDS", 15);
+const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
+const STEADY_RATE = env("BENCH_STEADY_RATE", 1000);
+const STEADY_CONNECTIONS = env("BENCH_STEADY_CONNECTIONS", 200);
+const WARMUP_SECONDS = env("BENCH_WARMUP_SECONDS", 2);
+const BURST_SECONDS = env("BENCH_BURST_SECONDS", 30);
+const BURST_FACTOR = env("BENCH_BURST_FACTOR", 10);
+const BURST_CONNECTIONS = env("BENCH_BURST_CONNECTIONS", 200);
+const DRAIN_TIMEOUT_MS = env("BENCH_DRAIN_TIMEOUT", 300) * 1000;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `iot-bench-${randomUUID().slice(0, 8)}`;
-const CASES = ["single", "batched"] as const;
-/** Each case's measures are in their own half hour before the start: counted apart. */
+const ALL_CASES = ["steady", "single", "batched", "burst"] as const;
+type CaseName = (typeof ALL_CASES)[number];
+const CASES = (process.env.BENCH_CASES?.split(",") ?? ALL_CASES).map((c) => c.trim()) as CaseName[];
+for (const c of CASES) if (!ALL_CASES.includes(c)) throw new Error(`BENCH_CASES: unknown case "${c}"`);
+if (CASES.includes("burst") && !CASES.includes("single") && !process.env.BENCH_BURST_RATE)
+  throw new Error("burst takes its rate from single: run single too, or give BENCH_BURST_RATE");
+/** Each case's measures are in their own half hour before the start, the raw ceiling's in another: counted apart. */
 const WINDOW_MS = 30 * 60_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 
 const { withPlatform, disconnect } = await import("@iot/db");
-const { createTenant, ensureDecoderModels, hashToken, newToken } = await import("@iot/core");
+const { PAYLOAD_QUEUES, createTenant, ensureDecoderModels, hashPassword, hashToken, newToken } = await import("@iot/core");
 
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
-const mb = (kb: number) => `${int(kb / 1024)} MB`;
-
-/** An empty tenant and an ingest key for it (an admin member's key, payloads:write). */
+/** An empty tenant, an ingest key for it (an admin member's key, payloads:write), and that member's password. */
 async function setUp() {
   await freshDatabase(urls, dbName);
+  const password = randomUUID();
+  const passwordHash = await hashPassword(password);
   return withPlatform(async (db) => {
     await ensureDecoderModels(db);
     const tenant = await createTenant(db, { name: "Bench Ingest", group: "commons" });
     const userId = randomUUID();
+    const email = `${userId}@bench.test`;
     const token = newToken("apiKey");
-    await db.user.create({ data: { id: userId, email: `${userId}@bench.test`, name: "bench", passwordHash: "x" } });
+    await db.user.create({ data: { id: userId, email, name: "bench", passwordHash } });
     await db.membership.create({ data: { tenantId: tenant.id, userId, profiles: ["admin"] } });
     const key = { name: "bench ingest", tokenHash: hashToken(token), prefix: token.slice(0, 12), tenantId: tenant.id };
     await db.apiKey.create({ data: { ...key, userId, permissions: ["payloads:write"] } });
-    return { tenantId: tenant.id, token };
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
+    return { tenantId: tenant.id, token, email, password };
   });
 }
 
 const children = new Set<ChildProcess>();
 /** Set when ingest or worker exits before the end: the bench stops rather than wait. */
 let crashed: string | null = null;
-function start(name: string, args: string[], env: Record<string, string>, stdout: "ignore" | "pipe" = "ignore") {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", stdout, "inherit"],
+const alive = () => {
+  if (crashed) throw new Error(crashed);
+};
+/** Set when web exits before the end: the bench goes on without it. */
+let webGone: string | null = null;
+function start(name: string, args: string[], opts: { env?: Record<string, string>; cwd?: string; stdout?: "pipe" } = {}) {
+  const child = spawn(process.execPath, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", opts.stdout ?? "ignore", "inherit"],
   });
   children.add(child);
   child.once("exit", (code, signal) => {
     children.delete(child);
-    if (name !== "load" && !cleaning) crashed = `${name} exited (${signal ?? code})`;
+    if (cleaning || name === "load") return;
+    if (name === "web") webGone = `web exited (${signal ?? code})`;
+    else crashed = `${name} exited (${signal ?? code})`;
   });
   return child;
 }
@@ -91,35 +116,57 @@ async function stop(child: ChildProcess) {
   if ((await Promise.race([exited, sleep(15_000, "timeout")])) === "timeout") child.kill("SIGKILL");
 }
 
-async function waitHealthy(name: string, url: string) {
-  for (let i = 0; i < 240; i++) {
-    if (crashed) throw new Error(crashed);
+async function waitHealthy(name: string, url: string, seconds = 60) {
+  for (let i = 0; i < seconds * 4; i++) {
+    alive();
+    if (name === "web" && webGone) throw new Error(webGone);
     if ((await fetch(url).catch(() => null))?.ok) return;
     await sleep(250);
   }
-  throw new Error(`${name} not healthy after 60 s: ${url}`);
+  throw new Error(`${name} not healthy after ${seconds} s: ${url}`);
 }
 
-/** Samples the peak resident memory (kB, VmRSS) of each process until the returned stop(). */
-function sampleRss(pids: Record<string, number | undefined>) {
-  const peak: Record<string, number> = {};
-  const read = () => {
-    for (const [name, pid] of Object.entries(pids)) {
-      const status = crashed ? "" : readFileSync(`/proc/${pid}/status`, "utf8");
-      peak[name] = Math.max(peak[name] ?? 0, Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0));
-    }
-  };
-  read();
-  const timer = setInterval(read, 250);
-  return () => {
-    clearInterval(timer);
-    read();
-    return peak;
-  };
+/**
+ * The web app's production server (`next start`, as scripts/start.mjs runs it) if it is
+ * built, signed in for the live subscription; else (or if it fails) why not: the bench
+ * goes on without it.
+ */
+async function startWeb(email: string, password: string): Promise<{ web: Ctx["web"]; pid?: number; note: string }> {
+  if (process.env.BENCH_WEB === "0") return { web: null, note: "web: not started (BENCH_WEB=0), RSS not measured" };
+  if (!existsSync("apps/web/.next/BUILD_ID")) return { web: null, note: "web: not built (npm run build), RSS not measured" };
+  const nextBin = createRequire(resolve("apps/web/package.json")).resolve("next/dist/bin/next");
+  const port = await freePort();
+  const child = start("web", [nextBin, "start", "-p", String(port)], {
+    cwd: "apps/web",
+    env: { REDIS_URL, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  try {
+    await waitHealthy("web", `${url}/healthz`, 120);
+  } catch (e) {
+    alive();
+    await stop(child);
+    return { web: null, note: `web: did not start (${why(e)}), RSS not measured` };
+  }
+  try {
+    const session = await cases.webLogin(url, email, password);
+    return {
+      web: { url, session },
+      pid: child.pid,
+      note: `web on ${port}, signed in; a live subscription open during each case`,
+    };
+  } catch (e) {
+    return {
+      web: { url, session: null },
+      pid: child.pid,
+      note: `web on ${port}: no live subscription, sign-in failed: ${why(e)}`,
+    };
+  }
 }
 
 async function runLoad(args: string[]): Promise<LoadResult> {
-  const child = start("load", ["bench/ingest-load.ts", ...args], {}, "pipe");
+  const child = start("load", ["--import", "tsx", "bench/ingest-load.ts", ...args], { stdout: "pipe" });
   let out = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     out += chunk;
@@ -129,117 +176,167 @@ async function runLoad(args: string[]): Promise<LoadResult> {
   return JSON.parse(out.trim().split("\n").at(-1) as string);
 }
 
-/** Waits until no payload received since `since` is RECEIVED any more. */
-async function drain(db: pg.Client, tenantId: string, since: Date) {
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  const pending = `SELECT EXISTS (SELECT 1 FROM payloads WHERE tenant_id = $1 AND received_at >= $2 AND state = 'RECEIVED') AS p`;
-  while ((await db.query<{ p: boolean }>(pending, [tenantId, since])).rows[0]?.p) {
-    if (crashed) throw new Error(crashed);
-    if (Date.now() > deadline) throw new Error(`pipeline not drained after ${DRAIN_TIMEOUT_MS / 1000} s`);
-    await sleep(250);
-  }
+interface Ctx {
+  db: pg.Client;
+  tenantId: string;
+  token: string;
+  url: string;
+  pids: Record<string, number | undefined>;
+  web: { url: string; session: string | null } | null;
+  watch: Omit<cases.Watch, "since">;
+}
+interface Spec {
+  name: CaseName;
+  seconds: number;
+  connections: number;
+  /** Requests/s in all (autocannon's overallRate); none: as fast as it goes. */
+  rate?: number;
 }
 
-/** The case's payloads by state, when the last one was settled, and its measures (in its time window). */
-async function counts(db: pg.Client, tenantId: string, since: Date, base: number) {
-  const payloads = await db.query<{ state: string; n: number; done: number | null }>(
-    `SELECT state, count(*)::int AS n, extract(epoch FROM max(processed_at)) * 1000 AS done
-     FROM payloads WHERE tenant_id = $1 AND received_at >= $2 GROUP BY state`,
-    [tenantId, since],
-  );
-  const measures = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM measures WHERE tenant_id = $1 AND measured_at >= $2 AND measured_at < $3",
-    [tenantId, new Date(base), new Date(base + WINDOW_MS)],
-  );
-  return {
-    states: Object.fromEntries(payloads.rows.map((r) => [r.state, r.n])),
-    settledAt: Math.max(0, ...payloads.rows.map((r) => Number(r.done ?? 0))),
-    persisted: measures.rows[0]?.n ?? 0,
-  };
-}
-
-type Ctx = { tenantId: string; token: string; url: string; pids: Record<string, number | undefined> };
-
-/** One case: the load (its own process), then the drain; prints and returns its figures. */
-async function runCase(db: pg.Client, ctx: Ctx, k: number) {
-  const name = CASES[k] as string;
-  const base = T0 - (CASES.length - k) * WINDOW_MS;
-  const since = (await db.query<{ t: Date }>("SELECT clock_timestamp() AS t")).rows[0]?.t as Date;
-  const stopRss = sampleRss(ctx.pids);
+/** One case: the load (its own process) with a live subscription open, the drain, the raw ceiling; prints its figures. */
+async function runCase(ctx: Ctx, spec: Spec): Promise<cases.Row> {
+  const k = ALL_CASES.indexOf(spec.name);
+  const base = T0 - (ALL_CASES.length - k) * WINDOW_MS;
+  const rawBase = T0 - (2 * ALL_CASES.length - k) * WINDOW_MS;
+  const since = (await ctx.db.query<{ t: Date }>("SELECT clock_timestamp() AS t")).rows[0]?.t as Date;
+  const live = ctx.web?.session && !webGone ? cases.subscribeLive(ctx.web.url, ctx.web.session, ctx.tenantId) : null;
+  const sampler = cases.startSampler(ctx.pids, spec.name === "burst" ? { ...ctx.watch, since } : undefined);
+  const rssBefore = sampler.now();
   const load = await runLoad([
-    ...["--case", name, "--url", ctx.url, "--key", ctx.token, "--base", String(base)],
-    ...["--seconds", String(SECONDS), "--connections", String(CONNECTIONS)],
+    ...["--case", spec.name, "--url", ctx.url, "--key", ctx.token, "--base", String(base)],
+    ...["--seconds", String(spec.seconds), "--connections", String(spec.connections), "--rate", String(spec.rate ?? 0)],
   ]);
+  const rssLoadEnd = sampler.now();
   const loadS = (load.end - load.start) / 1000;
   const acceptedPerS = load.accepted / loadS;
-  console.log(`\n${name}: ${int(load.requests)} requests in ${loadS.toFixed(1)} s, ${int(load.ok)} 2xx`);
-  if (Object.keys(load.non2xx).length || load.errors)
-    console.log(`  non-2xx ${JSON.stringify(load.non2xx)}, errors ${load.errors}`);
+  const rate = spec.rate ? `, offered ${int(spec.rate)} requests/s` : "";
+  console.log(`\n${spec.name}: ${int(load.requests)} requests in ${loadS.toFixed(1)} s${rate}, ${int(load.ok)} 2xx`);
+  if (Object.keys(load.non2xx).length || load.errors || load.timeouts)
+    console.log(`  non-2xx ${JSON.stringify(load.non2xx)}, errors ${load.errors}, timeouts ${load.timeouts}`);
   console.log(`  accepted:  ${int(acceptedPerS)} payloads/s, ${int(acceptedPerS)} measures/s`);
 
-  await drain(db, ctx.tenantId, since);
-  const rss = stopRss();
-  const { states, settledAt, persisted } = await counts(db, ctx.tenantId, since, base);
+  await cases.drain(ctx.db, ctx.tenantId, since, DRAIN_TIMEOUT_MS, alive);
+  const { peak: rss, samples, end: rssEnd } = await sampler.stop();
+  // the web sends live measures in batches every 250 ms: the last one reaches the subscriber
+  if (live) await sleep(600);
+  const liveStats = await live?.();
+  const window = { from: base, to: base + WINDOW_MS };
+  const { states, settledAt, persisted } = await cases.counts(ctx.db, ctx.tenantId, since, window);
+  const latency = await cases.acceptToQueryable(ctx.db, ctx.tenantId, since);
   const drainEnd = Math.max(load.end, settledAt);
   const persistedPerS = persisted / ((drainEnd - load.start) / 1000);
-  const row = { name, ...load, persisted, acceptedPerS, persistedPerS, drainS: (drainEnd - load.end) / 1000, rss };
+  const drainS = (drainEnd - load.end) / 1000;
   console.log(
     `  persisted: ${int(persistedPerS)} payloads/s, ${int(persistedPerS)} measures/s; payloads ${JSON.stringify(states)}`,
   );
-  console.log(`  drained ${row.drainS.toFixed(1)} s after the load; HTTP p50 ${load.p50} ms, p99 ${load.p99} ms`);
-  console.log(`  peak RSS: ingest ${mb(rss.ingest ?? 0)}, worker ${mb(rss.worker ?? 0)}`);
-  console.log(`  measures: ${int(persisted)} persisted, ${int(load.accepted)} accepted: ${check(row)}`);
+  const ms = (n: number) => `${int(n)} ms`;
+  console.log(
+    `  accept to queryable: p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (${int(latency.n)} payloads)`,
+  );
+  console.log(`  drained ${drainS.toFixed(1)} s after the load; HTTP p50 ${load.p50} ms, p99 ${load.p99} ms`);
+  const raw = await cases.rawCeiling(urls.app, ctx.tenantId, persisted, rawBase);
+  const ratio = persistedPerS / raw.perS;
+  console.log(
+    `  raw ceiling: ${int(raw.rows)} rows in ${raw.seconds.toFixed(2)} s, ${int(raw.perS)} rows/s; ` +
+      `persisted/raw ${(ratio * 100).toFixed(0)}%`,
+  );
+  const peaks = Object.entries(rss).map(([name, kb]) => `${name} ${mb(kb)}`);
+  console.log(`  peak RSS: ${peaks.join(", ")}`);
+  if (liveStats)
+    console.log(
+      `  live: ${liveStats.open ? "subscription open" : "subscription NOT open"}, ${int(liveStats.messages)} messages, ` +
+        `${int(liveStats.measures)} measures to the web subscriber${liveStats.error ? `; error: ${liveStats.error}` : ""}`,
+    );
+  const row: cases.Row = {
+    ...{ name: spec.name, spec, load, acceptedPerS, persisted, persistedPerS, drainS, states, latency, raw, ratio },
+    ...{ rss, rssBefore, rssLoadEnd, rssEnd, samples, live: liveStats ?? null },
+  };
+  if (spec.name === "burst") cases.printBurst(row);
+  console.log(
+    `  measures: ${int(persisted)} persisted, ${int(load.accepted)} accepted: ${persisted === load.accepted ? "ok" : "MISMATCH"}`,
+  );
   return row;
 }
-type Row = Awaited<ReturnType<typeof runCase>>;
-const check = (r: { persisted: number; accepted: number }) => (r.persisted === r.accepted ? "ok" : "MISMATCH");
 
-function summary(rows: Row[]) {
-  const head = "case|requests|accepted/s|persisted/s|drain s|p50 ms|p99 ms|ingest RSS|worker RSS|check".split("|");
-  const lines = rows.map((r) => [
-    ...[r.name, int(r.requests), int(r.acceptedPerS), int(r.persistedPerS), r.drainS.toFixed(1), String(r.p50), String(r.p99)],
-    ...[mb(r.rss.ingest ?? 0), mb(r.rss.worker ?? 0), check(r)],
+/** A short load at 500 payloads/s, drained, not counted: connections, pools and JIT warm before steady. */
+async function warmUp(ctx: Ctx) {
+  if (WARMUP_SECONDS <= 0) return;
+  const since = (await ctx.db.query<{ t: Date }>("SELECT clock_timestamp() AS t")).rows[0]?.t as Date;
+  const base = String(T0 - (2 * ALL_CASES.length + 1) * WINDOW_MS);
+  await runLoad([
+    ...["--case", "steady", "--url", ctx.url, "--key", ctx.token, "--base", base],
+    ...["--seconds", String(WARMUP_SECONDS), "--connections", "50", "--rate", "500"],
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const pad = (l: string[]) => l.map((c, i) => (i ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join("  ");
-  console.log(`\nsummary: ${SECONDS} s of load per case, ${CONNECTIONS} connections; measures/s (one per payload)`);
-  for (const l of [head, ...lines]) console.log(`  ${pad(l)}`);
+  await cases.drain(ctx.db, ctx.tenantId, since, DRAIN_TIMEOUT_MS, alive);
+  console.log(`warm-up: ${WARMUP_SECONDS} s at 500 payloads/s, drained (not counted)`);
 }
 
 /** Stops every child, removes the queue prefix's keys from Redis, closes the pools (once). */
 let cleaning: Promise<void> | undefined;
-const cleanUp = () =>
+const cleanUp = (redis: Redis, queues: Queue[]) =>
   (cleaning ??= (async () => {
     await Promise.all([...children].map(stop));
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    await Promise.all(queues.map((q) => q.close().catch(() => {})));
     for await (const keys of redis.scanStream({ match: `${PREFIX}:*`, count: 1000 }))
       if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
     redis.disconnect();
     await disconnect();
   })());
-process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
 
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+const queues = PAYLOAD_QUEUES.map((name) => new Queue(name, { connection: redis, prefix: PREFIX }));
+process.once("SIGINT", () => void cleanUp(redis, queues).finally(() => process.exit(130)));
 const owner = new pg.Client({ connectionString: urls.owner });
 try {
-  const { tenantId, token } = await setUp();
+  const { tenantId, token, email, password } = await setUp();
   const [ingestPort, workerPort] = [await freePort(), await freePort()];
   const common = { REDIS_URL, QUEUE_PREFIX: PREFIX };
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY;
-  const worker = start("worker", ["apps/worker/src/main.ts"], {
-    ...{ ...common, WORKER_HEALTH_PORT: String(workerPort) },
-    ...(concurrency ? { WORKER_CONCURRENCY: concurrency } : {}),
+  // BENCH_PROFILE=<dir>: CPU profiles of ingest and worker, written there when they stop
+  const profile = (app: string) =>
+    process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", `${process.env.BENCH_PROFILE}/${app}`] : [];
+  const worker = start("worker", [...profile("worker"), "--import", "tsx", "apps/worker/src/main.ts"], {
+    env: { ...common, WORKER_HEALTH_PORT: String(workerPort), ...(concurrency ? { WORKER_CONCURRENCY: concurrency } : {}) },
   });
-  const ingestEnv = { ...common, INGEST_PORT: String(ingestPort), INGEST_RATE_PER_MINUTE: "100000000" };
-  const ingest = start("ingest", ["apps/ingest/src/main.ts"], ingestEnv);
+  const ratePerMinute = process.env.BENCH_INGEST_RATE_PER_MINUTE ?? "100000000";
+  const ingest = start("ingest", [...profile("ingest"), "--import", "tsx", "apps/ingest/src/main.ts"], {
+    env: { ...common, INGEST_PORT: String(ingestPort), INGEST_RATE_PER_MINUTE: ratePerMinute },
+  });
   const url = `http://127.0.0.1:${ingestPort}`;
-  await Promise.all([waitHealthy("ingest", `${url}/healthz`), waitHealthy("worker", `http://127.0.0.1:${workerPort}/healthz`)]);
+  const [{ web, pid: webPid, note: webNote }] = await Promise.all([
+    startWeb(email, password),
+    waitHealthy("ingest", `${url}/healthz`),
+    waitHealthy("worker", `http://127.0.0.1:${workerPort}/healthz`),
+  ]);
   console.log(`ingest on ${ingestPort}, worker health on ${workerPort}, queue prefix ${PREFIX}`);
+  console.log(webNote);
   await owner.connect();
-  const ctx = { tenantId, token, url, pids: { ingest: ingest.pid, worker: worker.pid } };
-  const rows: Row[] = [];
-  for (const k of CASES.keys()) rows.push(await runCase(owner, ctx, k));
-  summary(rows);
+  const pids = { ingest: ingest.pid, worker: worker.pid, ...(web ? { web: webPid } : {}) };
+  const ctx: Ctx = { db: owner, tenantId, token, url, pids, web, watch: { queues, redis, db: owner, tenantId } };
+  await warmUp(ctx);
+  const rows: cases.Row[] = [];
+  for (const name of ALL_CASES.filter((c) => CASES.includes(c))) {
+    const spec: Spec =
+      name === "steady"
+        ? { name, seconds: SECONDS, connections: STEADY_CONNECTIONS, rate: STEADY_RATE }
+        : name === "burst"
+          ? { name, seconds: BURST_SECONDS, connections: BURST_CONNECTIONS, rate: burstRate(rows) }
+          : { name, seconds: SECONDS, connections: CONNECTIONS };
+    rows.push(await runCase(ctx, spec));
+  }
+  const webStatus = web ? (webGone ?? (web.session ? null : webNote)) : webNote;
+  cases.printReport(rows, { webNote: webStatus, burstFactor: BURST_FACTOR });
 } finally {
   await owner.end().catch(() => {});
-  await cleanUp();
+  await cleanUp(redis, queues);
+}
+
+/** BENCH_BURST_RATE, else BURST_FACTOR times the sustainable single rate: single's persisted payloads/s. */
+function burstRate(rows: cases.Row[]): number {
+  if (process.env.BENCH_BURST_RATE) return Number(process.env.BENCH_BURST_RATE);
+  const single = rows.find((r) => r.name === "single");
+  if (!single) throw new Error("burst: no single case to take the sustainable rate from");
+  const rate = Math.round(BURST_FACTOR * single.persistedPerS);
+  console.log(`\nburst: ${BURST_FACTOR} x single's persisted ${int(single.persistedPerS)} payloads/s = ${int(rate)} payloads/s`);
+  return rate;
 }

@@ -1,8 +1,11 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import pg from "pg";
 
-// Shared by the benchmarks: percentiles, and EXPLAIN (ANALYZE, BUFFERS) of captured
-// statements run as the application role with the tenant set, so row-level security
-// applies exactly as in the timed runs.
+// Shared by the benchmarks: percentiles, EXPLAIN (ANALYZE, BUFFERS) of captured
+// statements run as the application role with the tenant set (so row-level security
+// applies exactly as in the timed runs), the bench database, and small helpers for the
+// process benches (ports, resident memory, tables).
 
 export type Captured = { text: string; values: unknown[] };
 
@@ -75,4 +78,65 @@ export async function freshDatabase(urls: { app: string; owner: string; admin: s
   await ensureDatabase(urls.admin, urls.owner, urls.app, { fresh: true });
   const applied = await applyMigrations(urls.owner);
   console.log(`database ${dbName}: created, ${applied.length} migration(s) applied in ${(performance.now() - t0).toFixed(1)} ms`);
+}
+
+export const int = (n: number) => Math.round(n).toLocaleString("en-US");
+/** kB as MB. */
+export const mb = (kb: number) => `${int(kb / 1024)} MB`;
+
+/** A free TCP port on 127.0.0.1 (free when asked: taken by whoever listens first). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Resident memory (kB, VmRSS) of a process and of its descendants; 0 once it has gone. */
+export function rssKb(pid: number | undefined): number {
+  if (!pid) return 0;
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return 0;
+  }
+  let total = Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`))
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean))
+        total += rssKb(Number(child));
+  } catch {
+    // gone meanwhile, or a kernel without the children file: the process alone
+  }
+  return total;
+}
+
+/** Rows as aligned text: by `align` ("l" or "r" a column), else the first column left-aligned, the others right. */
+export function formatTable(head: string[], rows: string[][], align?: string): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const left = (i: number) => (align ? align[i] === "l" : i === 0);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (left(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].map((l) => l.trimEnd());
+}
+
+/**
+ * A raw-ceiling insert: `sql` in its own transaction as the application role with the
+ * tenant set (row-level security applies as in the app); checks it inserted `expected`.
+ */
+export async function rawInsert(app: pg.Client, tenantId: string, sql: string, params: unknown[], expected: number) {
+  await app.query("BEGIN");
+  try {
+    await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+    const r = await app.query(sql, params);
+    await app.query("COMMIT");
+    if (r.rowCount !== expected) throw new Error(`raw insert inserted ${r.rowCount} of ${expected}`);
+  } catch (e) {
+    await app.query("ROLLBACK").catch(() => {});
+    throw e;
+  }
 }

@@ -13,7 +13,7 @@
 // (plans for every case, not only misses).
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { benchDatabase, freshDatabase, printPlans, stats } from "./lib";
+import { benchDatabase, freshDatabase, printPlans, rawInsert, stats } from "./lib";
 
 // Before @iot/db is loaded: it reads these once.
 const { urls, dbName } = benchDatabase("iot_bench_measures");
@@ -391,30 +391,24 @@ async function main() {
     for (let b = 0; b < INGEST_WARMUP + INGEST_BATCHES; b++) {
       const batch = measuresBatch(base, b);
       const t0 = performance.now();
-      await app.query("BEGIN");
-      try {
-        await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-        const r = await app.query(
-          `INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
-           SELECT $1::uuid, m.measured_at, m.type, m.name, m.values, $2::uuid, m.slot, 'api', $2::uuid, ''
-           FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::jsonb[], $7::text[]) AS m(measured_at, type, name, values, slot)
-           ON CONFLICT DO NOTHING`,
-          [
-            tenantId,
-            twins.raw,
-            batch.map((m) => m.measuredAt),
-            batch.map((m) => m.type),
-            batch.map((m) => m.name),
-            batch.map((m) => JSON.stringify(m.values)),
-            batch.map((m) => m.name),
-          ],
-        );
-        await app.query("COMMIT");
-        if (r.rowCount !== INGEST_BATCH) throw new Error(`raw insert inserted ${r.rowCount} of ${INGEST_BATCH}`);
-      } catch (e) {
-        await app.query("ROLLBACK");
-        throw e;
-      }
+      await rawInsert(
+        app,
+        tenantId,
+        `INSERT INTO measures (tenant_id, measured_at, type, name, values, asset_id, slot, origin_type, origin_id, payload_id)
+         SELECT $1::uuid, m.measured_at, m.type, m.name, m.values, $2::uuid, m.slot, 'api', $2::uuid, ''
+         FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::jsonb[], $7::text[]) AS m(measured_at, type, name, values, slot)
+         ON CONFLICT DO NOTHING`,
+        [
+          tenantId,
+          twins.raw,
+          batch.map((m) => m.measuredAt),
+          batch.map((m) => m.type),
+          batch.map((m) => m.name),
+          batch.map((m) => JSON.stringify(m.values)),
+          batch.map((m) => m.name),
+        ],
+        INGEST_BATCH,
+      );
       const t = ms(t0);
       if (b >= INGEST_WARMUP) {
         rawTimes.push(t);

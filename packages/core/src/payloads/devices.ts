@@ -23,11 +23,12 @@ export async function resolveDevices(db: PlatformDb, works: TWork[], provisionin
   const key = (model: string, reference: string) => `${model}/${reference}`;
   for (const [model, modelWorks] of byModel) {
     const references = [...new Set(modelWorks.flatMap((w) => [...w.devices.keys()]))];
+    // as a join on the references: the planner then always takes the (model, reference)
+    // index, where `reference IN (...)` can lead it to the trigram index of the search
     const find = (refs: string[]) =>
-      db.device.findMany({
-        where: { model, reference: { in: refs } },
-        select: { id: true, model: true, reference: true, tenantId: true },
-      });
+      db.$queryRaw<Omit<TTarget, "group">[]>`
+        SELECT d.id, d.model, d.reference, d.tenant_id AS "tenantId"
+        FROM unnest(${refs}::text[]) AS r(reference) JOIN devices d ON d.model = ${model} AND d.reference = r.reference`;
     for (const d of await find(references)) devices.set(key(model, d.reference), d);
     const unknown = references.filter((r) => !devices.has(key(model, r)));
     if (provisioning === "auto" && unknown.length) {
