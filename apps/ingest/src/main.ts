@@ -15,7 +15,23 @@ const env = z
   .parse(process.env);
 
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+// Redis down: the webhook goes on storing payloads (the sweeper queues them once it is
+// back); said once, not for every reconnection attempt of every queue
+let redisDown = false;
+redis.on("error", (error: Error) => {
+  if (redisDown) return;
+  redisDown = true;
+  console.error(`ingest: Redis unavailable (${error.message}); payloads are stored and will be queued once it is back`);
+});
+redis.on("ready", () => {
+  if (redisDown) console.log("ingest: Redis is back");
+  redisDown = false;
+});
 const queues = new Map(PAYLOAD_QUEUES.map((name) => [name, new Queue(name, { connection: redis, prefix: env.QUEUE_PREFIX })]));
+for (const queue of queues.values())
+  queue.on("error", (error: Error) => {
+    if (!redisDown) console.error(`ingest: queue ${queue.name}: ${error.message}`);
+  });
 const queueOf = (name: string) => {
   const queue = queues.get(name);
   if (!queue) throw new Error(`no payload queue ${name}`);

@@ -1,5 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import { AppError, type TBulkQueue, contentId, decoderForModel, getDecoder, payloadShard } from "@iot/core";
+import { isDatabaseUnavailable } from "@iot/db";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import { type TIngestKey, ingestKey } from "./keys";
@@ -33,8 +34,28 @@ const CODE: Record<number, string> = {
   429: "TOO_MANY_REQUESTS",
 };
 
-/** Every error as { error: { code, message } }: ours, Fastify's 4xx, and a 500 without details (logged). */
+/** Seconds a client is asked to wait when Postgres is unreachable. */
+export const RETRY_AFTER_SECONDS = 5;
+/** The last time an unreachable database was logged: once per RETRY_AFTER_SECONDS, not per request. */
+let unavailableLoggedAt = 0;
+
+/**
+ * Every error as { error: { code, message } }: ours, Fastify's 4xx, 503 while Postgres cannot
+ * be reached (the payload is not known to be stored: the device sends it again after
+ * Retry-After; one that carries its time is then a duplicate if it was), and a 500 without
+ * details (logged).
+ */
 function sendError(reply: FastifyReply, error: unknown) {
+  if (isDatabaseUnavailable(error)) {
+    if (Date.now() - unavailableLoggedAt > RETRY_AFTER_SECONDS * 1000) {
+      unavailableLoggedAt = Date.now();
+      console.error(`ingest: database unavailable, answering 503: ${(error as Error).message}`);
+    }
+    return reply
+      .code(503)
+      .header("retry-after", String(RETRY_AFTER_SECONDS))
+      .send({ error: { code: "UNAVAILABLE", message: "the payload store is unavailable: send again later" } });
+  }
   if (error instanceof AppError)
     return reply.code(STATUS[error.code] ?? 400).send({ error: { code: error.code, message: error.message } });
   const status = (error as { statusCode?: unknown }).statusCode;
@@ -127,7 +148,10 @@ export async function buildServer(opts: {
     redis: opts.redis,
     nameSpace: "iot-ingest-rl:",
     keyGenerator: (req) => req.ingestKey?.keyId ?? req.ip,
-    allowList: (req) => !req.url.startsWith("/api/payloads"),
+    // Redis down: payloads are still stored (the sweeper queues them), unlimited meanwhile
+    // rather than refused; not ready, it is not even asked (each try would wait for a reconnect)
+    allowList: (req) => !req.url.startsWith("/api/payloads") || opts.redis.status !== "ready",
+    skipOnError: true,
   });
 
   /** Validates each body with the decoder, stores them (grouped with concurrent requests), queues the valid ones. */

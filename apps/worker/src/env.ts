@@ -5,6 +5,9 @@ const ZWorkerEnvSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default("iot"),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  // the sweeper's period and the age of a stored, never queued payload it queues (tests shorten them)
+  SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60_000),
+  SWEEP_OLDER_THAN_SECONDS: z.coerce.number().int().min(0).default(30),
 });
 
 export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;

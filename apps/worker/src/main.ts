@@ -4,7 +4,12 @@ import { startHealthServer } from "./health";
 import { startWorker } from "./worker";
 
 const env = workerEnv();
-const worker = await startWorker({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY });
+const worker = await startWorker({
+  redisUrl: env.REDIS_URL,
+  prefix: env.QUEUE_PREFIX,
+  concurrency: env.WORKER_CONCURRENCY,
+  sweep: { everyMs: env.SWEEP_EVERY_MS, olderThanSeconds: env.SWEEP_OLDER_THAN_SECONDS },
+});
 const server = await startHealthServer(worker, env.WORKER_HEALTH_PORT);
 const address = server.address();
 console.log(

@@ -1,6 +1,6 @@
 import { PAYLOAD_QUEUES, QUEUES, ensureDecoderModels, jobs, markFailed } from "@iot/core";
-import { withPlatform } from "@iot/db";
-import { type Job, Queue, Worker } from "bullmq";
+import { isDatabaseUnavailable, withPlatform } from "@iot/db";
+import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { handOff } from "./hand-off";
 import { buildHandlers } from "./handlers";
@@ -9,6 +9,8 @@ export interface WorkerOptions {
   redisUrl: string;
   prefix: string;
   concurrency: number;
+  /** The sweeper's schedule (default: its job definition's, every minute, payloads older than 30 s). */
+  sweep?: { everyMs: number; olderThanSeconds: number };
 }
 
 export interface RunningWorker {
@@ -16,6 +18,28 @@ export interface RunningWorker {
   /** Redis answers and every queue's worker is running. */
   health(): Promise<{ ok: boolean; redis: string; workers: Record<string, boolean> }>;
   close(): Promise<void>;
+}
+
+/**
+ * A worker killed mid-job (SIGKILL, OOM, a lost machine) leaves its jobs active with a lock
+ * nobody renews; once the lock expires, the stalled-job check of any worker moves them back
+ * to wait. BullMQ's defaults (30 s lock, checks every 30 s) leave a shard stuck for up to
+ * a minute after a crash, and fail a job that stalls twice (its payloads FAILED). A live
+ * worker renews its locks every lockDuration / 2, so a shorter lock only costs a few Redis
+ * calls; a job stalled again (another crash, a Redis outage that let its lock lapse) is run
+ * again, which the pipeline makes harmless (settled payloads are skipped, measures unique).
+ */
+const STALLED = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 };
+
+/** The longest wait of a payload job for an unreachable database before it tries again. */
+const UNAVAILABLE_MAX_DELAY_MS = 10_000;
+
+/** An outage is logged once every 10 s, not once per job and reconnection attempt. */
+let loggedAt = 0;
+function logUnavailable(message: string) {
+  if (Date.now() - loggedAt < 10_000) return;
+  loggedAt = Date.now();
+  console.error(message);
 }
 
 /** One BullMQ worker per queue, and the repeating jobs scheduled. */
@@ -28,15 +52,36 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     (name) =>
       new Worker(
         name,
-        async (job: Job) => {
+        async (job: Job, token?: string) => {
           const run = handlers.get(job.name);
           if (!run) throw new Error(`no handler for job ${job.name} on queue ${name}`);
-          return run(job.data);
+          try {
+            return await run(job.data);
+          } catch (error) {
+            if (job.name !== jobs.processPayloads.name || !isDatabaseUnavailable(error)) throw error;
+            // Postgres unreachable (down, restarting, out of connections): not the payloads'
+            // fault, and out of retries they would be FAILED (or, Postgres still down, not even
+            // that: left RECEIVED and queued, which the sweeper never takes again). Such a job
+            // goes back to the queue, delayed, without using an attempt, for as long as the
+            // outage lasts; its attempts stay for the failures that are the job's own.
+            const delay = Math.min(UNAVAILABLE_MAX_DELAY_MS, 500 * 2 ** Math.min(job.attemptsStarted, 5));
+            logUnavailable(`worker: database unavailable, payload jobs retried until it is back: ${(error as Error).message}`);
+            await job.moveToDelayed(Date.now() + delay, token);
+            throw new DelayedError();
+          }
         },
-        // a payload shard is worked one job at a time: that is what keeps a device in order
-        { connection, prefix: opts.prefix, concurrency: PAYLOAD_QUEUES.includes(name) ? 1 : opts.concurrency },
+        {
+          connection,
+          prefix: opts.prefix,
+          // a payload shard is worked one job at a time: that is what keeps a device in order
+          concurrency: PAYLOAD_QUEUES.includes(name) ? 1 : opts.concurrency,
+          ...STALLED,
+        },
       ),
   );
+  // Redis down: every worker and queue says so at each reconnection attempt; logged once in a while
+  for (const w of workers) w.on("error", (error: Error) => logUnavailable(`worker: ${error.message}`));
+  for (const q of queues.values()) q.on("error", (error: Error) => logUnavailable(`worker: ${error.message}`));
   for (const w of workers) {
     w.on("failed", (job, err) => {
       console.error(`job ${job?.name} ${job?.id} failed: ${err.message}`);
@@ -54,14 +99,49 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   await withPlatform((db) => ensureDecoderModels(db));
   // the months ahead exist from the first minute, not only after the first nightly run
   await queues.get(jobs.createMeasurePartitions.queue)?.add(jobs.createMeasurePartitions.name, {}, { removeOnComplete: 100 });
-  for (const def of Object.values(jobs)) {
-    if (!def.every) continue;
-    await queues.get(def.queue)?.upsertJobScheduler(def.name, def.every, {
-      name: def.name,
-      data: {},
-      opts: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } },
-    });
-  }
+  const schedule = async () => {
+    for (const def of Object.values(jobs)) {
+      if (!def.every) continue;
+      const sweep = def === jobs.sweepPayloads ? opts.sweep : undefined;
+      await queues.get(def.queue)?.upsertJobScheduler(def.name, sweep ? { every: sweep.everyMs } : def.every, {
+        name: def.name,
+        data: sweep ? { olderThanSeconds: sweep.olderThanSeconds } : {},
+        opts: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } },
+      });
+    }
+  };
+  await schedule();
+
+  // Redis runs without persistence (scripts/ensure-services.sh): restarted, it comes back
+  // empty, without the job schedulers (no sweeper any more) and without the jobs that were
+  // waiting, whose payloads stay RECEIVED and marked queued, which the sweeper never takes.
+  // A marker key, set at start, tells: gone when the connection is ready again, the
+  // schedulers are made again and the payloads marked queued are handed back to the sweeper
+  // (queued_at cleared). One worker does it (SET NX); a payload queued twice is settled once.
+  const marker = `${opts.prefix}:worker-marker`;
+  await connection.set(marker, String(Date.now()));
+  let closing = false;
+  const recover = async () => {
+    if (closing || (await connection.set(marker, String(Date.now()), "NX")) !== "OK") return;
+    console.error("worker: Redis came back without its data: schedules made again, queued payloads handed to the sweeper");
+    await schedule();
+    for (let attempt = 1; !closing; attempt++) {
+      try {
+        const requeued = await withPlatform(
+          (db) => db.$executeRaw`UPDATE payloads SET queued_at = NULL WHERE state = 'RECEIVED' AND queued_at IS NOT NULL`,
+        );
+        console.error(`worker: ${requeued} payloads queued before the loss will be queued again`);
+        return;
+      } catch (error) {
+        logUnavailable(`worker: could not hand queued payloads to the sweeper yet: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 1000 * attempt)));
+      }
+    }
+  };
+  connection.on(
+    "ready",
+    () => void recover().catch((e: Error) => console.error(`worker: recovery after Redis restart: ${e.message}`)),
+  );
 
   return {
     queues,
@@ -74,6 +154,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       return { ok: redis === "PONG" && Object.values(state).every(Boolean), redis, workers: state };
     },
     async close() {
+      closing = true;
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
       connection.disconnect();
