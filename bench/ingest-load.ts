@@ -3,11 +3,12 @@
 // request, for --seconds; then each connection waits for its request in flight (nothing
 // is cut off: every payload the server took is counted). Prints one JSON line (LoadResult).
 //
-//   node --import tsx bench/ingest-load.ts --case single|batched|steady|burst \
+//   node --import tsx bench/ingest-load.ts --case single|batched|multi|steady|burst \
 //     --url http://127.0.0.1:3001 --key <ingest API key> --seconds 15 --connections 50 \
 //     --base <epoch ms of the first measure> [--rate <requests/s in all>]
 //
-// `batched` posts 100 payloads a request to /batch; the others one a request. With --rate
+// `batched` posts 100 payloads a request to /batch; `multi` one payload of 100 measures of
+// one device (a gateway or a device sending its buffer); the others one a request. With --rate
 // (autocannon's overallRate) each connection sends its share of a second's requests back
 // to back, then waits for its next second; the connections' seconds are spread evenly
 // over the second (spreadOverSecond), so the requests are too, not all at its start.
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
   },
 });
 const batched = args.case === "batched";
+const multi = args.case === "multi";
 const base = Number(args.base);
 const rate = Number(args.rate);
 
@@ -64,7 +66,21 @@ function payload() {
     ],
   };
 }
-const body = () => JSON.stringify(batched ? Array.from({ length: BATCH }, payload) : payload());
+/** A device's 100 readings, 1 ms apart, after those it sent before. */
+function buffered() {
+  const n = sent++;
+  const first = base + Math.floor(n / DEVICES) * BATCH;
+  return {
+    reference: `bench-dev-${n % DEVICES}`,
+    measures: Array.from({ length: BATCH }, (_, i) => ({
+      name: "temperature",
+      type: "temperature",
+      values: { temperature: 15 + ((n + i) % 100) / 10 },
+      measuredAt: new Date(first + i).toISOString(),
+    })),
+  };
+}
+const body = () => JSON.stringify(batched ? Array.from({ length: BATCH }, payload) : multi ? buffered() : payload());
 
 let accepted = 0;
 function onResponse(status: number, text: string) {

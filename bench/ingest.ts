@@ -5,6 +5,7 @@
 //   steady   1,000 payloads/s (one a request) for BENCH_SECONDS: accept-to-queryable latency
 //   single   one payload a request, as fast as it goes
 //   batched  100 payloads a request (/batch)
+//   multi    one payload of 100 measures of one device a request (a gateway, a device sending its buffer)
 //   burst    10x single's persisted rate for BENCH_BURST_SECONDS: refusals, the backlog
 //            and its drain, memory sampled every second
 // For each: payloads/s and measures/s accepted (HTTP) and persisted (rows in `measures`,
@@ -53,7 +54,9 @@ const BURST_CONNECTIONS = env("BENCH_BURST_CONNECTIONS", 200);
 const DRAIN_TIMEOUT_MS = env("BENCH_DRAIN_TIMEOUT", 300) * 1000;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `iot-bench-${randomUUID().slice(0, 8)}`;
-const ALL_CASES = ["steady", "single", "batched", "burst"] as const;
+const ALL_CASES = ["steady", "single", "batched", "multi", "burst"] as const;
+/** Measures in each payload of a case: `multi` posts payloads of 100 measures, the others of one. */
+const MEASURES_PER_PAYLOAD: Record<string, number> = { multi: 100 };
 type CaseName = (typeof ALL_CASES)[number];
 const CASES = (process.env.BENCH_CASES?.split(",") ?? ALL_CASES).map((c) => c.trim()) as CaseName[];
 for (const c of CASES) if (!ALL_CASES.includes(c)) throw new Error(`BENCH_CASES: unknown case "${c}"`);
@@ -213,7 +216,8 @@ async function runCase(ctx: Ctx, spec: Spec): Promise<cases.Row> {
   console.log(`\n${spec.name}: ${int(load.requests)} requests in ${loadS.toFixed(1)} s${rate}, ${int(load.ok)} 2xx`);
   if (Object.keys(load.non2xx).length || load.errors || load.timeouts)
     console.log(`  non-2xx ${JSON.stringify(load.non2xx)}, errors ${load.errors}, timeouts ${load.timeouts}`);
-  console.log(`  accepted:  ${int(acceptedPerS)} payloads/s, ${int(acceptedPerS)} measures/s`);
+  const perPayload = MEASURES_PER_PAYLOAD[spec.name] ?? 1;
+  console.log(`  accepted:  ${int(acceptedPerS)} payloads/s, ${int(acceptedPerS * perPayload)} measures/s`);
 
   await cases.drain(ctx.db, ctx.tenantId, since, DRAIN_TIMEOUT_MS, alive);
   const { peak: rss, samples, end: rssEnd } = await sampler.stop();
@@ -227,7 +231,7 @@ async function runCase(ctx: Ctx, spec: Spec): Promise<cases.Row> {
   const persistedPerS = persisted / ((drainEnd - load.start) / 1000);
   const drainS = (drainEnd - load.end) / 1000;
   console.log(
-    `  persisted: ${int(persistedPerS)} payloads/s, ${int(persistedPerS)} measures/s; payloads ${JSON.stringify(states)}`,
+    `  persisted: ${int(persistedPerS / perPayload)} payloads/s, ${int(persistedPerS)} measures/s; payloads ${JSON.stringify(states)}`,
   );
   const ms = (n: number) => `${int(n)} ms`;
   console.log(
@@ -248,7 +252,7 @@ async function runCase(ctx: Ctx, spec: Spec): Promise<cases.Row> {
         `${int(liveStats.measures)} measures to the web subscriber${liveStats.error ? `; error: ${liveStats.error}` : ""}`,
     );
   const row: cases.Row = {
-    ...{ name: spec.name, spec, load, acceptedPerS, persisted, persistedPerS, drainS, states, latency, raw, ratio },
+    ...{ name: spec.name, spec, load, acceptedPerS, perPayload, persisted, persistedPerS, drainS, states, latency, raw, ratio },
     ...{ rss, rssBefore, rssLoadEnd, rssEnd, samples, live: liveStats ?? null },
   };
   if (spec.name === "burst") cases.printBurst(row);
