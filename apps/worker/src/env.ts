@@ -8,6 +8,13 @@ const ZWorkerEnvSchema = z.object({
   // the sweeper's period and the age of a stored, never queued payload it queues (tests shorten them)
   SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60_000),
   SWEEP_OLDER_THAN_SECONDS: z.coerce.number().int().min(0).default(30),
+  // the payload shards this process works, e.g. "0,1" (default all): with several worker
+  // processes, give each its own shards, since a shard worked by two is no longer in order
+  WORKER_SHARDS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "must be shard numbers separated by commas")
+    .transform((s) => s.split(",").map(Number))
+    .optional(),
 });
 
 export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;

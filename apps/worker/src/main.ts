@@ -9,11 +9,12 @@ const worker = await startWorker({
   prefix: env.QUEUE_PREFIX,
   concurrency: env.WORKER_CONCURRENCY,
   sweep: { everyMs: env.SWEEP_EVERY_MS, olderThanSeconds: env.SWEEP_OLDER_THAN_SECONDS },
+  shards: env.WORKER_SHARDS,
 });
 const server = await startHealthServer(worker, env.WORKER_HEALTH_PORT);
 const address = server.address();
 console.log(
-  `worker running: queues ${[...worker.queues.keys()].join(", ")}; health on ${typeof address === "object" && address ? address.port : address}/healthz`,
+  `worker running: queues ${Object.keys((await worker.health()).workers).join(", ")}; health on ${typeof address === "object" && address ? address.port : address}/healthz`,
 );
 
 let closing = false;

@@ -202,6 +202,18 @@ describe("worker", () => {
     }
   }, 60_000);
 
+  it("works only its own payload shards when given them (several worker processes, each a shard stays in order)", async () => {
+    const mine = await startWorker({ redisUrl, prefix: `iot-test-${randomUUID().slice(0, 8)}`, concurrency: 1, shards: [1, 3] });
+    try {
+      const worked = Object.keys((await mine.health()).workers);
+      expect(worked).toEqual(expect.arrayContaining(["maintenance", "rules", "payloads-1", "payloads-3"]));
+      expect(worked).not.toContain("payloads-0");
+      expect(worked).not.toContain("payloads-2");
+    } finally {
+      await mine.close();
+    }
+  });
+
   it("the process answers /healthz and stops cleanly on SIGTERM", async () => {
     const port = 39000 + Math.floor(Math.random() * 1000);
     const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {

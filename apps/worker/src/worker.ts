@@ -11,6 +11,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** The sweeper's schedule (default: its job definition's, every minute, payloads older than 30 s). */
   sweep?: { everyMs: number; olderThanSeconds: number };
+  /** The payload shards this process works (default: all of them). */
+  shards?: number[];
 }
 
 export interface RunningWorker {
@@ -48,7 +50,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
   const handlers = buildHandlers(queues, handOff(connection, queues.get(jobs.evaluateRules.queue) as Queue));
-  const workers = QUEUES.map(
+  const worked = QUEUES.filter(
+    (q) => !PAYLOAD_QUEUES.includes(q) || !opts.shards || opts.shards.includes(PAYLOAD_QUEUES.indexOf(q)),
+  );
+  const workers = worked.map(
     (name) =>
       new Worker(
         name,
