@@ -35,3 +35,4 @@ export * from "./twins/tenant-module";
 export * from "./measures/index";
 export * from "./decoders/index";
 export * from "./payloads/index";
+export * from "./rules/index";
