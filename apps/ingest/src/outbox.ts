@@ -31,7 +31,6 @@ const MAX_PER_QUEUEING = 2000;
 
 export class Outbox {
   private pending: Pending[] = [];
-  private pendingRows = 0;
   private writing = 0;
 
   constructor(
@@ -43,7 +42,6 @@ export class Outbox {
   write(rows: TOutboxRow[]): Promise<TStored[]> {
     return new Promise((resolve, reject) => {
       this.pending.push({ rows, resolve, reject });
-      this.pendingRows += rows.length;
       this.drain();
     });
   }
@@ -57,7 +55,6 @@ export class Outbox {
         size += next.rows.length;
         batch.push(next);
       }
-      this.pendingRows -= size;
       this.writing++;
       void this.flush(batch).finally(() => {
         this.writing--;
@@ -120,10 +117,5 @@ export class Outbox {
   async close(): Promise<void> {
     while (this.writing || this.pending.length) await new Promise((r) => setTimeout(r, 5));
     while (this.queueing || this.toQueue.length) await (this.queueing ?? this.queueNow());
-  }
-
-  /** Payloads waiting for a write, for health and back-pressure. */
-  get backlog(): number {
-    return this.pendingRows;
   }
 }

@@ -18,6 +18,25 @@ import { startWorker } from "./worker";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
+/** Payloads stored as the webhook stores them (RECEIVED), for the tenant; bodies by decoder. */
+function storeReceived(tenantId: string, items: { decoder: "gps-tracker" | "json"; body: unknown }[]) {
+  const models = { "gps-tracker": "GpsTracker", json: "GenericJson" };
+  return withPlatform((db) =>
+    storePayloads(
+      db,
+      items.map(({ decoder, body }) => ({
+        tenantId,
+        apiKeyId: null,
+        decoder,
+        deviceModel: models[decoder],
+        state: "RECEIVED" as const,
+        reason: null,
+        body,
+      })),
+    ),
+  );
+}
+
 describe("worker", () => {
   const prefix = `iot-test-${randomUUID().slice(0, 8)}`;
   const running = startWorker({ redisUrl, prefix, concurrency: 2 });
@@ -70,19 +89,9 @@ describe("worker", () => {
   it("the sweeper queues payloads stored but never queued, and the pipeline processes them", async () => {
     const worker = await running;
     const tenant = await withPlatform((db) => createTenant(db, { name: `sweep-${randomUUID().slice(0, 6)}`, group: "commons" }));
-    const [id] = await withPlatform((db) =>
-      storePayloads(db, [
-        {
-          tenantId: tenant.id,
-          apiKeyId: null,
-          decoder: "gps-tracker",
-          deviceModel: "GpsTracker",
-          state: "RECEIVED",
-          reason: null,
-          body: { id: `sw-${randomUUID().slice(0, 6)}`, lat: 1, lon: 2 },
-        },
-      ]),
-    );
+    const [id] = await storeReceived(tenant.id, [
+      { decoder: "gps-tracker", body: { id: `sw-${randomUUID().slice(0, 6)}`, lat: 1, lon: 2 } },
+    ]);
     await withPlatform(
       (db) => db.$executeRaw`UPDATE payloads SET received_at = now() - interval '2 minutes' WHERE id = ${id}::uuid`,
     );
@@ -107,23 +116,12 @@ describe("worker", () => {
     const worker = await running;
     const tenant = await withPlatform((db) => createTenant(db, { name: `batch-${randomUUID().slice(0, 6)}`, group: "commons" }));
     const tracker = `bt-${randomUUID().slice(0, 6)}`;
-    const row = (decoder: string, deviceModel: string, body: unknown) => ({
-      tenantId: tenant.id,
-      apiKeyId: null,
-      decoder,
-      deviceModel,
-      state: "RECEIVED" as const,
-      reason: null,
-      body,
-    });
     const t0 = Math.floor(Date.now() / 1000) - 60;
-    const ids = await withPlatform((db) =>
-      storePayloads(db, [
-        row("gps-tracker", "GpsTracker", { id: tracker, lat: 45.1, lon: 4.1, batt: 90, timestamp: t0 }),
-        row("json", "GenericJson", { reference: "j-1", measures: [{ name: "nope", type: "temperature", values: {} }] }),
-        row("gps-tracker", "GpsTracker", { id: tracker, lat: 45.2, lon: 4.2, batt: 89, timestamp: t0 + 30 }),
-      ]),
-    );
+    const ids = await storeReceived(tenant.id, [
+      { decoder: "gps-tracker", body: { id: tracker, lat: 45.1, lon: 4.1, batt: 90, timestamp: t0 } },
+      { decoder: "json", body: { reference: "j-1", measures: [{ name: "nope", type: "temperature", values: {} }] } },
+      { decoder: "gps-tracker", body: { id: tracker, lat: 45.2, lon: 4.2, batt: 89, timestamp: t0 + 30 } },
+    ]);
     const subscriber = new Redis(redisUrl);
     const live: TLiveMeasures[] = [];
     subscriber.on("message", (_channel, message) => live.push(JSON.parse(message)));
@@ -168,19 +166,9 @@ describe("worker", () => {
       throw new Error("enrichment service unavailable");
     });
     try {
-      const ids = await withPlatform((db) =>
-        storePayloads(db, [
-          {
-            tenantId: tenant.id,
-            apiKeyId: null,
-            decoder: "gps-tracker",
-            deviceModel: "GpsTracker",
-            state: "RECEIVED",
-            reason: null,
-            body: { id: `f-${randomUUID().slice(0, 6)}`, lat: 1, lon: 2 },
-          },
-        ]),
-      );
+      const ids = await storeReceived(tenant.id, [
+        { decoder: "gps-tracker", body: { id: `f-${randomUUID().slice(0, 6)}`, lat: 1, lon: 2 } },
+      ]);
       const events = new QueueEvents(payloadQueue(1), { connection: { url: redisUrl }, prefix });
       await events.waitUntilReady();
       const job = await worker.queues

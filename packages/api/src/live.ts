@@ -1,4 +1,4 @@
-import { type TLiveMeasures, liveChannel, onDomainEvent } from "@iot/core";
+import { type TLiveMeasures, liveChannel, liveMessage, onDomainEvent } from "@iot/core";
 import { Redis } from "ioredis";
 
 // The web process's side of live measures: one Redis subscriber per process, subscribed
@@ -59,17 +59,7 @@ export const liveHub = new LiveHub();
 let publisher: Redis | null = null;
 onDomainEvent("measures.processed", async (event) => {
   publisher ??= new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
-  const message: TLiveMeasures = {
-    tenantId: event.tenantId,
-    devices: [
-      {
-        id: event.source.id,
-        reference: event.source.reference,
-        model: event.source.model,
-        assetId: event.assetId,
-        measures: event.measures.map((m) => ({ ...m, measuredAt: m.measuredAt.toISOString() })),
-      },
-    ],
-  };
-  await publisher.publish(liveChannel(event.tenantId), JSON.stringify(message));
+  const { tenantId, source, assetId, measures } = event;
+  const message = liveMessage({ tenantId, payloadIds: [], devices: [{ ...source, assetId, measures }] });
+  await publisher.publish(liveChannel(tenantId), JSON.stringify(message));
 });

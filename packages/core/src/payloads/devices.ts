@@ -1,5 +1,6 @@
 import type { PlatformDb } from "@iot/db";
 import type { TMeasureInput } from "../measures/ingest";
+import { type TLastMeasure, newerThan } from "../measures/ingest-twins";
 import type { TProvisioning, TWork } from "./pipeline";
 
 // Step 3 of the pipeline: the devices of a job's payloads, by model and reference, in a
@@ -18,7 +19,11 @@ export interface TTarget {
 export async function resolveDevices(db: PlatformDb, works: TWork[], provisioning: TProvisioning): Promise<void> {
   if (!works.length) return;
   const byModel = new Map<string, TWork[]>();
-  for (const w of works) byModel.set(w.payload.device_model, [...(byModel.get(w.payload.device_model) ?? []), w]);
+  for (const w of works) {
+    const list = byModel.get(w.payload.device_model) ?? [];
+    list.push(w);
+    byModel.set(w.payload.device_model, list);
+  }
   const devices = new Map<string, Omit<TTarget, "group">>();
   const key = (model: string, reference: string) => `${model}/${reference}`;
   for (const [model, modelWorks] of byModel) {
@@ -76,21 +81,9 @@ export async function resolveDevices(db: PlatformDb, works: TWork[], provisionin
 /** An orphan's newest measure per name, kept on the device row only (no measures rows, no tenant). */
 export async function keepOrphanLastMeasures(db: PlatformDb, deviceId: string, measures: TMeasureInput[], payloadId: string) {
   const row = await db.device.findUnique({ where: { id: deviceId }, select: { measures: true } });
-  const current = (row?.measures ?? {}) as Record<string, { measuredAt: string }>;
-  const patch: Record<string, unknown> = {};
-  for (const m of measures) {
-    const held = (patch[m.name] as { measuredAt: string } | undefined) ?? current[m.name];
-    if (!held || new Date(held.measuredAt) <= m.measuredAt) {
-      patch[m.name] = {
-        type: m.type,
-        name: m.name,
-        measuredAt: m.measuredAt.toISOString(),
-        values: m.values,
-        originId: deviceId,
-        payloadId,
-      };
-    }
-  }
+  const current = (row?.measures ?? {}) as unknown as Record<string, TLastMeasure>;
+  const processed = measures.map((m) => ({ ...m, slot: null, payloadId }));
+  const patch = newerThan(current, {}, processed, (m) => m.name, deviceId);
   await db.$executeRaw`
     UPDATE devices SET measures = measures || ${JSON.stringify(patch)}::jsonb,
       last_seen_at = GREATEST(coalesce(last_seen_at, '-infinity'::timestamptz), now()), updated_at = now()

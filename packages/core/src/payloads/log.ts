@@ -51,18 +51,27 @@ function present(r: PayloadRow) {
 
 const COLUMNS = Prisma.sql`id, tenant_id, decoder, device_model, state, reason, body, received_at, processed_at, devices, measures`;
 
-export async function listPayloads(db: TenantDb | PlatformDb, input: z.infer<typeof ZPayloadListSchema>) {
+/** The log's filters and keyset cursor (newest first) as WHERE terms; the log and replays share them. */
+export function payloadFilterWhere(
+  db: TenantDb | PlatformDb,
+  f: { decoder?: string; state?: string; device?: string; from?: Date; to?: Date; cursor?: string },
+): Prisma.Sql[] {
   const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if ("tenantId" in db) where.push(Prisma.sql`tenant_id = ${db.tenantId}::uuid`);
-  if (input.decoder) where.push(Prisma.sql`decoder = ${input.decoder}`);
-  if (input.state) where.push(Prisma.sql`state = ${input.state}`);
-  if (input.device) where.push(Prisma.sql`${input.device} = ANY(devices)`);
-  if (input.from) where.push(Prisma.sql`received_at >= ${input.from}`);
-  if (input.to) where.push(Prisma.sql`received_at < ${input.to}`);
-  if (input.cursor) {
-    const [at, id] = input.cursor.split(":");
+  if (f.decoder) where.push(Prisma.sql`decoder = ${f.decoder}`);
+  if (f.state) where.push(Prisma.sql`state = ${f.state}`);
+  if (f.device) where.push(Prisma.sql`${f.device} = ANY(devices)`);
+  if (f.from) where.push(Prisma.sql`received_at >= ${f.from}`);
+  if (f.to) where.push(Prisma.sql`received_at < ${f.to}`);
+  if (f.cursor) {
+    const [at, id] = f.cursor.split(":");
     where.push(Prisma.sql`(received_at, id) < (${new Date(Number(at))}::timestamptz, ${id}::uuid)`);
   }
+  return where;
+}
+
+export async function listPayloads(db: TenantDb | PlatformDb, input: z.infer<typeof ZPayloadListSchema>) {
+  const where = payloadFilterWhere(db, input);
   const rows = await db.$queryRaw<PayloadRow[]>`
     SELECT ${COLUMNS} FROM payloads WHERE ${Prisma.join(where, " AND ")}
     ORDER BY received_at DESC, id DESC LIMIT ${input.limit + 1}`;

@@ -141,12 +141,12 @@ export async function decode(work: TWork): Promise<void> {
 
 /** Steps 4 to 6: per tenant, one transaction for all its devices; one by one after a data error. */
 export async function ingest(works: TWork[], handOff?: TPipelineOptions["handOff"]): Promise<void> {
-  const byTenant = new Map<string, { group: string; works: TWork[] }>();
+  const byTenant = new Map<string, { group: string; works: Set<TWork> }>();
   for (const work of works)
     for (const t of work.targets) {
       if (!t.tenantId || !t.group) continue;
-      const entry = byTenant.get(t.tenantId) ?? { group: t.group, works: [] };
-      if (!entry.works.includes(work)) entry.works.push(work);
+      const entry = byTenant.get(t.tenantId) ?? { group: t.group, works: new Set<TWork>() };
+      entry.works.add(work);
       byTenant.set(t.tenantId, entry);
     }
   const inTenant = (tenantId: string, group: string, list: TWork[]) =>
@@ -160,7 +160,7 @@ export async function ingest(works: TWork[], handOff?: TPipelineOptions["handOff
     });
   for (const [tenantId, { group, works: tenantWorks }] of byTenant) {
     try {
-      for (const w of await inTenant(tenantId, group, tenantWorks)) w.settled = true;
+      for (const w of await inTenant(tenantId, group, [...tenantWorks])) w.settled = true;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       for (const work of tenantWorks) {
@@ -214,12 +214,16 @@ export async function ingestInto(db: TenantDb, group: string, works: TWork[]): P
 
 /** Step 5: an orphan keeps its last measures but propagates nothing to a tenant. */
 export async function keepOrphans(works: TWork[]): Promise<void> {
-  for (const work of works)
-    for (const t of work.targets) {
-      if (t.tenantId && t.group) continue;
-      const decoded = work.devices.get(t.reference);
-      if (!decoded) continue;
-      await withPlatform((db) => keepOrphanLastMeasures(db, t.id, decoded.measures, work.payload.id));
-      work.result.skipped.push({ reference: t.reference, reason: "orphan device: last measures kept, nothing propagated" });
-    }
+  const orphans = works.flatMap((work) =>
+    work.targets.flatMap((t) => {
+      const decoded = t.tenantId && t.group ? undefined : work.devices.get(t.reference);
+      return decoded ? [{ work, t, measures: decoded.measures }] : [];
+    }),
+  );
+  if (!orphans.length) return;
+  await withPlatform(async (db) => {
+    for (const { work, t, measures } of orphans) await keepOrphanLastMeasures(db, t.id, measures, work.payload.id);
+  });
+  for (const { work, t } of orphans)
+    work.result.skipped.push({ reference: t.reference, reason: "orphan device: last measures kept, nothing propagated" });
 }

@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import { takeBackPayload } from "../measures/rollback";
 import { resolveDevices } from "./devices";
 import { type TPipelineResult, type TProvisioning, decode, ingestInto, keepOrphans, refuse, startWork, valid } from "./pipeline";
+import { payloadFilterWhere } from "./log";
 import { type TStoredPayload, loadPayloads, markProcessed } from "./store";
 
 // Replay: a stored payload through its current decoder again, replacing what it produced
@@ -37,19 +38,8 @@ export const ZPayloadReplaySchema = z
 
 /** The ids a caller may replay (its scope's rows), a page at a time, newest first. */
 export async function selectReplay(db: TenantDb | PlatformDb, input: z.infer<typeof ZPayloadReplaySchema>) {
-  const where: Prisma.Sql[] = [Prisma.sql`state <> 'RECEIVED'`];
-  if ("tenantId" in db) where.push(Prisma.sql`tenant_id = ${db.tenantId}::uuid`);
+  const where = [...payloadFilterWhere(db, { ...input.filter, cursor: input.cursor }), Prisma.sql`state <> 'RECEIVED'`];
   if (input.ids) where.push(Prisma.sql`id = ANY(${input.ids}::uuid[])`);
-  const f = input.filter ?? {};
-  if (f.decoder) where.push(Prisma.sql`decoder = ${f.decoder}`);
-  if (f.state) where.push(Prisma.sql`state = ${f.state}`);
-  if (f.device) where.push(Prisma.sql`${f.device} = ANY(devices)`);
-  if (f.from) where.push(Prisma.sql`received_at >= ${f.from}`);
-  if (f.to) where.push(Prisma.sql`received_at < ${f.to}`);
-  if (input.cursor) {
-    const [at, id] = input.cursor.split(":");
-    where.push(Prisma.sql`(received_at, id) < (${new Date(Number(at))}::timestamptz, ${id}::uuid)`);
-  }
   const rows = await db.$queryRaw<{ id: string; received_at: Date }[]>`
     SELECT id, received_at FROM payloads WHERE ${Prisma.join(where, " AND ")}
     ORDER BY received_at DESC, id DESC LIMIT ${REPLAY_PAGE + 1}`;

@@ -103,14 +103,19 @@ function assetModelOut(row: {
   };
 }
 
+/** The columns device and asset models share. */
+const modelColumns = (input: z.infer<typeof ZDeviceModelSchema> | z.infer<typeof ZAssetModelSchema>) => ({
+  measures: input.measures,
+  metadataMappings: input.metadataMappings,
+  defaultMetadata: json(input.defaultMetadata),
+  metadataDetails: input.metadataDetails,
+});
+
 export async function writeDeviceModel(db: PlatformDb, input: z.infer<typeof ZDeviceModelSchema>): Promise<TDeviceModel> {
   forgetDefinitions();
   await checkModel(db, input);
   const data = {
-    measures: input.measures,
-    metadataMappings: input.metadataMappings,
-    defaultMetadata: json(input.defaultMetadata),
-    metadataDetails: input.metadataDetails,
+    ...modelColumns(input),
     decoder: input.decoder ?? null,
     offlineAfter: input.offlineAfterSeconds,
   };
@@ -123,12 +128,7 @@ export async function writeAssetModel(db: PlatformDb, input: z.infer<typeof ZAss
   forgetDefinitions();
   getTenantGroup(input.tenantGroup);
   await checkModel(db, input);
-  const data = {
-    measures: input.measures,
-    metadataMappings: input.metadataMappings,
-    defaultMetadata: json(input.defaultMetadata),
-    metadataDetails: input.metadataDetails,
-  };
+  const data = modelColumns(input);
   const key = { tenantGroup_model: { tenantGroup: input.tenantGroup, model: input.model } };
   return assetModelOut(
     await db.assetModel.upsert({
