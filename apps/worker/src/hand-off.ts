@@ -1,11 +1,12 @@
-import { type THandOff, jobs, liveChannel, liveMessage } from "@iot/core";
+import { type THandOff, jobs, liveChannel, liveMessage, measureEvents } from "@iot/core";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 
 /**
  * Step 6 of the pipeline, with the worker's Redis: per tenant, one rule evaluation job
- * and one live message. Before the payloads are settled, so a crash here re-runs the job
- * (rules may see a batch twice; they never miss one).
+ * (each measure an event) and one live message. Before the payloads are settled, so a
+ * crash here re-runs the job (rules may see a batch twice, which their run keys make
+ * harmless; they never miss one).
  */
 export function handOff(redis: Redis, rules: Queue) {
   return async (batches: THandOff[]) => {
@@ -18,9 +19,9 @@ export function handOff(redis: Redis, rules: Queue) {
           name: jobs.evaluateRules.name,
           data: {
             tenantId: b.tenantId,
-            deviceIds: b.devices.map((d) => d.id),
-            assetIds: [...new Set(b.devices.flatMap((d) => d.assetId ?? []))],
-            payloadIds: b.payloadIds,
+            events: b.devices.flatMap((d) =>
+              measureEvents({ deviceId: d.id, assetId: d.assetId, originId: d.id, measures: d.measures }),
+            ),
           },
           opts: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: "exponential", delay: 1000 } },
         })),

@@ -11,23 +11,25 @@ import {
   unqueuedPayloads,
 } from "@iot/core";
 import { withPlatform } from "@iot/db";
-import { type Queue, UnrecoverableError } from "bullmq";
+import { type Job, type Queue, UnrecoverableError } from "bullmq";
+import type { ruleJobs } from "./rule-jobs";
+import type { scheduleJobs } from "./schedules";
 
 // One handler per job definition. The payload is validated again here: a job that
 // does not match its schema will never succeed, so it fails without retries.
-type Handler = (payload: unknown) => Promise<unknown>;
+type Handler = (payload: unknown, job: Job, token?: string) => Promise<unknown>;
 
 function handler<N extends JobName>(
   name: N,
-  run: (payload: ReturnType<(typeof jobs)[N]["payload"]["parse"]>) => Promise<unknown>,
+  run: (payload: ReturnType<(typeof jobs)[N]["payload"]["parse"]>, job: Job, token?: string) => Promise<unknown>,
 ): [string, Handler] {
   const def = jobs[name];
   return [
     def.name,
-    async (raw) => {
+    async (raw, job, token) => {
       const parsed = def.payload.safeParse(raw ?? {});
       if (!parsed.success) throw new UnrecoverableError(`invalid ${def.name} payload: ${parsed.error.message}`);
-      return run(parsed.data as ReturnType<(typeof jobs)[N]["payload"]["parse"]>);
+      return run(parsed.data as ReturnType<(typeof jobs)[N]["payload"]["parse"]>, job, token);
     },
   ];
 }
@@ -35,8 +37,13 @@ function handler<N extends JobName>(
 /** Sweeper pages per run: 100,000 payloads a minute at most, whatever was left behind. */
 const SWEEP_PAGES = 100;
 
-/** The handlers; sweeping needs the payload shard queues, the pipeline its hand-off. */
-export const buildHandlers = (queues: Map<string, Queue>, handOff: (batches: THandOff[]) => Promise<void>) =>
+/** The handlers; sweeping needs the payload shard queues, the pipeline its hand-off, rules their jobs. */
+export const buildHandlers = (
+  queues: Map<string, Queue>,
+  handOff: (batches: THandOff[]) => Promise<void>,
+  rules: ReturnType<typeof ruleJobs>,
+  schedules: ReturnType<typeof scheduleJobs>,
+) =>
   new Map<string, Handler>([
     handler("sweepPayloads", async (p) => {
       let requeued = 0;
@@ -58,9 +65,12 @@ export const buildHandlers = (queues: Map<string, Queue>, handOff: (batches: THa
       for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
       return states;
     }),
-    // the rules engine (issue 8) evaluates the tenant's rules here; until it lands a tenant
-    // has no rules, and the job only acknowledges what it was handed
-    handler("evaluateRules", async (p) => ({ tenantId: p.tenantId, devices: p.deviceIds.length, rules: 0 })),
+    handler("evaluateRules", (p) => rules.evaluate(p)),
+    handler("checkRuleHold", (p) => rules.checkHold(p)),
+    handler("runRule", (p, job, token) => rules.run(p, job, token)),
+    handler("pruneRuleRuns", (p) => rules.prune(p)),
+    handler("runSchedule", (p, job) => schedules.run(p, job)),
+    handler("runScheduledRule", (p, job) => schedules.runRule(p, job)),
     handler("applyMeasureRetention", () => withPlatform((db) => applyRetention(db), { timeout: 30 * 60_000 })),
   ]);
 

@@ -152,7 +152,11 @@ describe("worker", () => {
     ]);
 
     const rules = await worker.queues.get("rules")?.getJobs(["waiting", "active", "completed"]);
-    expect(rules?.some((j) => j.data.tenantId === tenant.id && j.data.payloadIds.includes(ids[0]))).toBe(true);
+    // each measure of the job an event for the tenant's rules
+    const ruleEvents = rules
+      ?.filter((j) => j.data.tenantId === tenant.id)
+      .flatMap((j) => j.data.events as { measure?: { name: string } }[]);
+    expect(ruleEvents?.filter((e) => e.measure?.name === "position")).toHaveLength(2);
   }, 60_000);
 
   it("a job that keeps failing for a transient reason is retried, then its payloads are FAILED with the error and listed", async () => {

@@ -4,6 +4,9 @@ import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { handOff } from "./hand-off";
 import { buildHandlers } from "./handlers";
+import { ruleJobOptions, ruleJobs } from "./rule-jobs";
+import { ruleServices } from "./rule-services";
+import { scheduleJobs, startScheduleSync } from "./schedules";
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -49,7 +52,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connection
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
-  const handlers = buildHandlers(queues, handOff(connection, queues.get(jobs.evaluateRules.queue) as Queue));
+  const rulesQueue = queues.get(jobs.evaluateRules.queue) as Queue;
+  const rules = ruleJobs({
+    redis: connection,
+    queues,
+    services: ruleServices(connection, rulesQueue),
+    options: ruleJobOptions(),
+  });
+  const schedules = scheduleJobs({ queues });
+  const handlers = buildHandlers(queues, handOff(connection, rulesQueue), rules, schedules);
   const worked = QUEUES.filter(
     (q) => !PAYLOAD_QUEUES.includes(q) || !opts.shards || opts.shards.includes(PAYLOAD_QUEUES.indexOf(q)),
   );
@@ -61,7 +72,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           const run = handlers.get(job.name);
           if (!run) throw new Error(`no handler for job ${job.name} on queue ${name}`);
           try {
-            return await run(job.data);
+            return await run(job.data, job, token);
           } catch (error) {
             if (job.name !== jobs.processPayloads.name || !isDatabaseUnavailable(error)) throw error;
             // Postgres unreachable (down, restarting, out of connections): not the payloads'
@@ -116,6 +127,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     }
   };
   await schedule();
+  // the tenants' schedules and schedule-triggered rules: the database is the truth
+  const scheduleSync = await startScheduleSync(queues.get(jobs.runSchedule.queue) as Queue, { redisUrl: opts.redisUrl });
 
   // Redis runs without persistence (scripts/ensure-services.sh): restarted, it comes back
   // empty, without the job schedulers (no sweeper any more) and without the jobs that were
@@ -130,6 +143,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     if (closing || (await connection.set(marker, String(Date.now()), "NX")) !== "OK") return;
     console.error("worker: Redis came back without its data: schedules made again, queued payloads handed to the sweeper");
     await schedule();
+    await scheduleSync.reconcile();
     for (let attempt = 1; !closing; attempt++) {
       try {
         const requeued = await withPlatform(
@@ -160,6 +174,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     },
     async close() {
       closing = true;
+      await scheduleSync.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
       connection.disconnect();

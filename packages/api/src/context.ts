@@ -21,6 +21,8 @@ export interface Context {
   resHeaders: Headers;
   /** Replaced for each call by the audit middleware. */
   audit: AuditFacts;
+  /** In-process callers only (rules, schedules): who acts, already established; never from HTTP. */
+  trustedPrincipal?: Principal;
 }
 
 export function createInnerContext(

@@ -1,11 +1,10 @@
-import { type TLiveMeasures, liveChannel, liveMessage, onDomainEvent } from "@iot/core";
 import { Redis } from "ioredis";
 
 // The web process's side of live measures: one Redis subscriber per process, subscribed
 // to a tenant's channel while someone here follows it, handing each message to the
 // process's listeners. Any number of web processes each get every message.
 
-type Listener = (message: TLiveMeasures) => void;
+type Listener = (message: unknown) => void;
 
 class LiveHub {
   private redis: Redis | null = null;
@@ -17,9 +16,9 @@ class LiveHub {
       this.redis.on("message", (channel: string, text: string) => {
         const set = this.listeners.get(channel);
         if (!set?.size) return;
-        let message: TLiveMeasures;
+        let message: unknown;
         try {
-          message = JSON.parse(text) as TLiveMeasures;
+          message = JSON.parse(text);
         } catch {
           return;
         }
@@ -30,9 +29,8 @@ class LiveHub {
     return this.redis;
   }
 
-  /** Follows a tenant's channel until the returned function is called. */
-  async listen(tenantId: string, listener: Listener): Promise<() => Promise<void>> {
-    const channel = liveChannel(tenantId);
+  /** Follows a Redis channel (a tenant's measures, alerts...) until the returned function is called. */
+  async listen(channel: string, listener: Listener): Promise<() => Promise<void>> {
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
@@ -54,12 +52,35 @@ class LiveHub {
 
 export const liveHub = new LiveHub();
 
-// Measures pushed through the API (devices.receiveMeasures, assets.measureIngest) are
-// live too: published once committed, as the worker publishes what the pipeline stores.
-let publisher: Redis | null = null;
-onDomainEvent("measures.processed", async (event) => {
-  publisher ??= new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
-  const { tenantId, source, assetId, measures } = event;
-  const message = liveMessage({ tenantId, payloadIds: [], devices: [{ ...source, assetId, measures }] });
-  await publisher.publish(liveChannel(tenantId), JSON.stringify(message));
-});
+/**
+ * What a subscription yields from a channel: the items `pick` takes from each message,
+ * gathered for batchMs after the first so a burst goes out as one batch, until aborted.
+ */
+export async function* batchedStream<T>(
+  channel: string,
+  pick: (message: unknown) => T[],
+  signal: AbortSignal | undefined,
+  batchMs: number,
+): AsyncGenerator<T[]> {
+  const pending: T[] = [];
+  let wake: (() => void) | null = null;
+  const stop = await liveHub.listen(channel, (message) => {
+    const items = pick(message);
+    if (!items.length) return;
+    pending.push(...items);
+    wake?.();
+  });
+  const aborted = new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+  try {
+    while (!signal?.aborted) {
+      if (!pending.length) await Promise.race([new Promise<void>((r) => (wake = r)), aborted]);
+      wake = null;
+      if (signal?.aborted) break;
+      // a moment for the rest of the burst, then one batch
+      await Promise.race([new Promise((r) => setTimeout(r, batchMs)), aborted]);
+      yield pending.splice(0, pending.length);
+    }
+  } finally {
+    await stop();
+  }
+}

@@ -1,3 +1,4 @@
+import { alertsRouter } from "./routers/alerts";
 import { assetGroupsRouter } from "./routers/asset-groups";
 import { assetsRouter } from "./routers/assets";
 import { auditRouter } from "./routers/audit";
@@ -6,10 +7,11 @@ import { devicesRouter } from "./routers/devices";
 import { measuresRouter } from "./routers/measures";
 import { modelsRouter } from "./routers/models";
 import { payloadsRouter } from "./routers/payloads";
+import { rulesRouter } from "./routers/rules";
+import { schedulesRouter } from "./routers/schedules";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createRouter } from "./trpc";
-import "./live";
 
 export const appRouter = createRouter({
   auth: authRouter,
@@ -22,6 +24,9 @@ export const appRouter = createRouter({
   assetGroups: assetGroupsRouter,
   payloads: payloadsRouter,
   measures: measuresRouter,
+  rules: rulesRouter,
+  alerts: alertsRouter,
+  schedules: schedulesRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

@@ -4,7 +4,10 @@ import { withPlatform } from "@iot/db";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createInnerContext } from "./context";
+import { startEventBridges } from "./bridges";
 import { createCaller } from "./root";
+
+startEventBridges();
 
 // Helpers for tests that call the API as its clients do, without HTTP.
 

@@ -36,3 +36,4 @@ export * from "./measures/index";
 export * from "./decoders/index";
 export * from "./payloads/index";
 export * from "./rules/index";
+export * from "./schedules/index";

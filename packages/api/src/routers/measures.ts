@@ -1,8 +1,8 @@
-import { type TLiveMeasure, liveMeasuresFor } from "@iot/core";
+import { type TLiveMeasures, liveChannel, liveMeasuresFor } from "@iot/core";
 import { withTenant } from "@iot/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { liveHub } from "../live";
+import { batchedStream } from "../live";
 import { createRouter, tenantStreamProcedure } from "../trpc";
 
 /** How long live measures gather before they are sent: at most four batches a second. */
@@ -30,26 +30,8 @@ export const measuresRouter = createRouter({
       return next();
     })
     .subscription(async function* ({ ctx, input, signal }) {
-      const pending: TLiveMeasure[] = [];
-      let wake: (() => void) | null = null;
-      const stop = await liveHub.listen(ctx.tenant.tenant.id, (message) => {
-        const measures = liveMeasuresFor(message, input);
-        if (!measures.length) return;
-        pending.push(...measures);
-        wake?.();
-      });
-      const aborted = new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
-      try {
-        while (!signal?.aborted) {
-          if (!pending.length) await Promise.race([new Promise<void>((r) => (wake = r)), aborted]);
-          wake = null;
-          if (signal?.aborted) break;
-          // a moment for the rest of the burst, then one batch
-          await Promise.race([new Promise((r) => setTimeout(r, BATCH_MS)), aborted]);
-          yield { measures: pending.splice(0, pending.length) };
-        }
-      } finally {
-        await stop();
-      }
+      const channel = liveChannel(ctx.tenant.tenant.id);
+      const pick = (message: unknown) => liveMeasuresFor(message as TLiveMeasures, input);
+      for await (const measures of batchedStream(channel, pick, signal, BATCH_MS)) yield { measures };
     }),
 });

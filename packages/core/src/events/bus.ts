@@ -15,7 +15,7 @@ export interface DomainEvents {
   "asset.deleted": { assetId: string; tenantId: string; model: string; reference: string };
   "measures.processed": {
     tenantId: string;
-    source: { kind: "device" | "api"; id: string; model: string; reference: string };
+    source: { kind: "device" | "api" | "computed"; id: string; model: string; reference: string };
     assetId: string | null;
     measures: { name: string; slot: string | null; type: string; measuredAt: Date; values: Record<string, unknown> }[];
     /** Asset slots whose last measure changed. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PAYLOAD_QUEUES } from "../payloads/shards";
+import { ZEventRef } from "../rules/event-ref";
 
 // Every background job: its queue, name and payload schema, defined once and shared by
 // whoever enqueues (web, ingest) and the worker, which validates each payload again.
@@ -47,16 +48,46 @@ export const jobs = {
     name: "process-payloads",
     payload: z.object({ payloadIds: z.array(z.string().uuid()).min(1).max(1000) }),
   }),
-  /** Measures a tenant just received, for its rules (the rules engine consumes it). */
+  /** A tenant's events (measures received, twins changed, alerts...) for its rules. */
   evaluateRules: defineJob({
     queue: "rules",
     name: "evaluate-rules",
+    payload: z.object({ tenantId: z.string().uuid(), events: z.array(ZEventRef).max(50_000) }),
+  }),
+  /** A holds-for stretch is due: fires the rule unless an event broke it meanwhile. */
+  checkRuleHold: defineJob({
+    queue: "rules",
+    name: "check-rule-hold",
     payload: z.object({
       tenantId: z.string().uuid(),
-      deviceIds: z.array(z.string().uuid()).max(10_000),
-      assetIds: z.array(z.string().uuid()).max(10_000),
-      payloadIds: z.array(z.string().uuid()).max(10_000),
+      ruleId: z.string().uuid(),
+      twinKey: z.string().max(100),
+      since: z.string().max(40),
     }),
+  }),
+  /** One rule run: its steps, in order (the rule-runs queue, capped per tenant). */
+  runRule: defineJob({
+    queue: "rule-runs",
+    name: "run-rule",
+    payload: z.object({ tenantId: z.string().uuid(), runId: z.string().uuid() }),
+  }),
+  pruneRuleRuns: defineJob({
+    queue: "maintenance",
+    name: "prune-rule-runs",
+    payload: z.object({ olderThanDays: z.number().int().min(1).default(30) }),
+    every: { pattern: "45 2 * * *" },
+  }),
+  /** A schedule's action, from its job scheduler `schedule:<id>` (or schedules.runNow, `manual`: even when disabled). */
+  runSchedule: defineJob({
+    queue: "schedules",
+    name: "run-schedule",
+    payload: z.object({ tenantId: z.string().uuid(), scheduleId: z.string().uuid(), manual: z.boolean().default(false) }),
+  }),
+  /** A schedule-triggered rule fires, from its job scheduler `rule:<id>`. */
+  runScheduledRule: defineJob({
+    queue: "schedules",
+    name: "run-scheduled-rule",
+    payload: z.object({ tenantId: z.string().uuid(), ruleId: z.string().uuid() }),
   }),
 } as const;
 
@@ -73,6 +104,14 @@ export const QUEUES = [
 export const PAYLOAD_JOB_OPTIONS = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+} as const;
+
+/** Rule runs: a failing retry-safe step is tried again, with backoff. */
+export const RULE_RUN_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: "exponential", delay: 2000 },
   removeOnComplete: 1000,
   removeOnFail: 5000,
 } as const;

@@ -24,7 +24,7 @@ export interface TTwinRef {
 
 export interface TMeasureHookContext {
   tenantId: string;
-  source: { kind: "device" | "api"; twin: TTwinRef };
+  source: { kind: "device" | "api" | "computed"; twin: TTwinRef };
   asset: TTwinRef | null;
   payloadId: string | null;
   /** Sorted by measuredAt; before hooks may change it or push to it. */

@@ -45,7 +45,8 @@ export type TMeasureInput = z.infer<typeof ZMeasureInputSchema> & {
 };
 
 export type { TLastMeasure };
-export type TIngestSource = { kind: "device"; deviceId: string } | { kind: "api"; assetId: string };
+/** Measures of a device, or pushed onto an asset by a program (api) or a rule (computed). */
+export type TIngestSource = { kind: "device"; deviceId: string } | { kind: "api" | "computed"; assetId: string };
 
 export interface TIngestInput {
   source: TIngestSource;
@@ -97,7 +98,7 @@ export async function ingestBatch(
   const { devices, assets } = await lockTwins(
     db,
     inputs.flatMap((i) => (i.source.kind === "device" ? [i.source.deviceId] : [])),
-    inputs.flatMap((i) => (i.source.kind === "api" ? [i.source.assetId] : [])),
+    inputs.flatMap((i) => (i.source.kind !== "device" ? [i.source.assetId] : [])),
   );
 
   // 2. every measure checked against its model and type; all problems reported at once
@@ -113,7 +114,7 @@ export async function ingestBatch(
   const issues: AppErrorIssue[] = [];
   for (const input of inputs) {
     const device = input.source.kind === "device" ? (devices.get(input.source.deviceId) ?? null) : null;
-    const assetId = device ? device.asset_id : input.source.kind === "api" ? input.source.assetId : null;
+    const assetId = device ? device.asset_id : input.source.kind !== "device" ? input.source.assetId : null;
     const asset = assetId ? (assets.get(assetId) ?? null) : null;
     const source = (device ?? asset) as TLockedTwin;
     const model = await modelOf(device ? "device" : "asset", source);
@@ -306,8 +307,10 @@ function refuse(issues: AppErrorIssue[]): never {
   );
 }
 
-const originOf = (p: Part) =>
-  p.device ? { kind: "device" as const, id: p.device.id } : { kind: "api" as const, id: (p.asset as TLockedTwin).id };
+const originOf = (p: Part): { kind: "device" | "api" | "computed"; id: string } =>
+  p.input.source.kind === "device"
+    ? { kind: "device", id: (p.device as TLockedTwin).id }
+    : { kind: p.input.source.kind, id: (p.asset as TLockedTwin).id };
 
 const fed = (p: Part) => p.ctx.measures.filter((m) => m.slot !== null);
 

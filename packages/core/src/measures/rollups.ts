@@ -33,7 +33,7 @@ export const GRAINS = [
 /** Rollup rows of the measures: per device and name (a device's own), and per asset and slot. */
 export function rollupRows(
   measures: TProcessedMeasure[],
-  origin: { kind: "device" | "api"; id: string },
+  origin: { kind: "device" | "api" | "computed"; id: string },
   assetId: string | null,
 ): RollupRow[] {
   const rows = new Map<string, RollupRow & { lastMs: number }>();

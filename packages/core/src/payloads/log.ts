@@ -1,6 +1,7 @@
 import { Prisma, type PlatformDb, type TenantDb } from "@iot/db";
 import { z } from "zod";
 import { AppError } from "../errors";
+import { keysetBefore, keysetPage, ZKeysetCursor } from "../keyset";
 
 // The payload log: what devices sent, how each payload ended, newest first. Tenant users
 // see their tenant's (row-level security), platform admins all, platform keys' included.
@@ -13,10 +14,7 @@ export const ZPayloadListSchema = z.object({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   limit: z.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .regex(/^\d{1,15}:[0-9a-f-]{36}$/, "must be a cursor this list returned")
-    .optional(),
+  cursor: ZKeysetCursor.optional(),
 });
 
 interface PayloadRow {
@@ -64,8 +62,7 @@ export function payloadFilterWhere(
   if (f.from) where.push(Prisma.sql`received_at >= ${f.from}`);
   if (f.to) where.push(Prisma.sql`received_at < ${f.to}`);
   if (f.cursor) {
-    const [at, id] = f.cursor.split(":");
-    where.push(Prisma.sql`(received_at, id) < (${new Date(Number(at))}::timestamptz, ${id}::uuid)`);
+    where.push(keysetBefore(f.cursor, Prisma.sql`received_at`, Prisma.sql`id`));
   }
   return where;
 }
@@ -75,12 +72,7 @@ export async function listPayloads(db: TenantDb | PlatformDb, input: z.infer<typ
   const rows = await db.$queryRaw<PayloadRow[]>`
     SELECT ${COLUMNS} FROM payloads WHERE ${Prisma.join(where, " AND ")}
     ORDER BY received_at DESC, id DESC LIMIT ${input.limit + 1}`;
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(present),
-    nextCursor: rows.length > input.limit && last ? `${last.received_at.getTime()}:${last.id}` : null,
-  };
+  return keysetPage(rows.map(present), input.limit, (p) => p.receivedAt);
 }
 
 export async function getPayload(db: TenantDb | PlatformDb, id: string) {

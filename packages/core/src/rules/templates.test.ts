@@ -53,7 +53,12 @@ describe("renderArgs", () => {
       retries: 3,
       enabled: true,
       headers: { "x-{{asset.id}}": "temperature" },
-      body: { lines: ["Cold room 2", { t: "9.5" }], none: null },
+      body: { lines: ["Cold room 2", { t: 9.5 }], none: null },
+    });
+    // a template alone keeps its value's type; with text around it, it becomes text
+    expect(renderArgs({ t: "{{measure.values.temperature}}", s: "t={{measure.values.temperature}}" }, context)).toEqual({
+      t: 9.5,
+      s: "t=9.5",
     });
     expect(args.url).toBe("https://example.com/assets/{{asset.id}}"); // not changed in place
     expect(renderArgs("{{asset.id}}", context)).toBe("a1");

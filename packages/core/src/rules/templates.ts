@@ -58,10 +58,22 @@ export function renderTemplate(text: string, context: unknown): string {
   return out + text.slice(at);
 }
 
-/** Every string in a nested args value rendered; keys and other values untouched. */
+/**
+ * Every string in a nested args value rendered; keys and other values untouched. A string
+ * that is one template and nothing else takes the value itself, typed: in a JSON body,
+ * "{{measure.values.temperature}}" stays the number 21.5 (an object stays an object).
+ */
 export function renderArgs<T>(args: T, context: unknown): T {
   const render = (value: unknown): unknown => {
-    if (typeof value === "string") return renderTemplate(value, context);
+    if (typeof value === "string") {
+      const tokens = scanTemplates(value);
+      const only = tokens.length === 1 ? tokens[0] : undefined;
+      if (only?.path !== undefined && only.start === 0 && only.end === value.length) {
+        const found = getPath(context, only.path);
+        return found === undefined || found === null ? "" : found instanceof Date ? found.toISOString() : found;
+      }
+      return renderTemplate(value, context);
+    }
     if (Array.isArray(value)) return value.map(render);
     if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
     return value;

@@ -1,7 +1,9 @@
 import type { PlatformDb, TenantDb } from "@iot/db";
 import { BASE_PROFILES, type TenantPermission } from "../auth/permissions";
 import type { TAssetModelInput } from "../twins/models";
+import type { TScheduleDocumentInput } from "../schedules/document";
 import { AppError } from "../errors";
+import type { TRuleDocumentInput } from "../rules/document";
 
 // Tenant groups are registered in code: each names the profiles of its tenants and may
 // carry settings for the modules (asset models, default rules, dashboards... as the
@@ -17,8 +19,12 @@ export interface TenantGroup {
   assetModels?: Omit<TAssetModelInput, "tenantGroup">[];
   /** Assets every new tenant of the group starts with. */
   defaultAssets?: { model: string; reference: string; metadata?: Record<string, unknown> }[];
+  /** Rules every new tenant of the group starts with (a copy each). */
+  defaultRules?: TRuleDocumentInput[];
   /** Default settings of new tenants of the group. */
   settings?: { assetHistory?: boolean; locale?: string; timezone?: string; retentionDays?: number | null };
+  /** Schedules every new tenant of the group starts with (owned by nobody until saved). */
+  defaultSchedules?: TScheduleDocumentInput[];
 }
 
 export interface TenantHookContext {

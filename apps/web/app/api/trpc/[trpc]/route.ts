@@ -1,7 +1,9 @@
-import { appRouter, createContextFromRequest } from "@iot/api";
+import { appRouter, createContextFromRequest, startEventBridges } from "@iot/api";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 // The typed API for the console and for programs: POST/GET /api/trpc/<procedure>.
+// Domain events of its procedures go live and to the rules from this process.
+startEventBridges();
 function handler(req: Request) {
   return fetchRequestHandler({
     endpoint: "/api/trpc",

@@ -1,0 +1,41 @@
+import { callAsOwner } from "@iot/api";
+import {
+  MAX_RULE_DEPTH,
+  type TAlertChange,
+  type TRuleServices,
+  alertEvent,
+  alertsChannel,
+  jobs,
+  liveChannel,
+  liveMessage,
+} from "@iot/core";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+/** What rule tasks reach from the worker: the tenant's data, Redis for live and events, the API, the network. */
+export function ruleServices(redis: Redis, rules: Queue): TRuleServices {
+  return {
+    // the runner gives each run its own, scoped to the run's tenant
+    tenant: () => Promise.reject(new Error("rule services: tenant() is set per run")),
+    async alertChanged(change: TAlertChange) {
+      await redis.publish(alertsChannel(change.tenantId), JSON.stringify({ type: change.type, alert: change.alert }));
+      if (change.type === "acknowledged" || change.depth + 1 > MAX_RULE_DEPTH) return;
+      const event = alertEvent(change.type === "raised" ? "alert.raised" : "alert.cleared", change.alert, change.depth + 1);
+      await rules.add(
+        jobs.evaluateRules.name,
+        { tenantId: change.tenantId, events: [event] },
+        { removeOnComplete: 1000, removeOnFail: 5000 },
+      );
+    },
+    async measuresPushed(tenantId, assetId, measures) {
+      const message = liveMessage({
+        tenantId,
+        payloadIds: [],
+        devices: [{ id: assetId, reference: "", model: "", assetId, measures: measures as never }],
+      });
+      await redis.publish(liveChannel(tenantId), JSON.stringify(message));
+    },
+    callApi: (call) => callAsOwner(call),
+    fetch: globalThis.fetch,
+  };
+}

@@ -1,0 +1,52 @@
+import { type TScheduleChange, SCHEDULES_CHANGED_CHANNEL, SCHEDULES_QUEUE, jobs } from "@iot/core";
+import type { AfterCommit } from "@iot/db";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+
+// The web process's side of schedules: one lazily made Redis connection that enqueues
+// schedules.runNow's jobs (on the worker's queue prefix) and tells the worker that a
+// schedule changed, once the change has committed.
+
+let connection: Redis | null = null;
+let schedules: Queue | null = null;
+
+const redis = () => {
+  connection ??= new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
+  return connection;
+};
+
+/** The schedules queue, as the worker consumes it. */
+export function schedulesQueue(): Queue {
+  schedules ??= new Queue(SCHEDULES_QUEUE, { connection: redis(), prefix: process.env.QUEUE_PREFIX ?? "iot" });
+  return schedules;
+}
+
+/** Closes the queue and its connection (tests, shutdown). */
+export async function closeSchedulesQueue(): Promise<void> {
+  await schedules?.close();
+  connection?.disconnect();
+  schedules = null;
+  connection = null;
+}
+
+/** A run of the schedule at once (even when disabled): the job's id. */
+export async function enqueueScheduleRun(tenantId: string, scheduleId: string): Promise<string> {
+  const job = await schedulesQueue().add(
+    jobs.runSchedule.name,
+    { tenantId, scheduleId, manual: true },
+    { attempts: 1, removeOnComplete: 100, removeOnFail: 500 },
+  );
+  return job.id as string;
+}
+
+/** Once the transaction commits, the worker hears of the change and syncs that schedule's timer. */
+export function announceScheduleChanged(db: AfterCommit, change: TScheduleChange): void {
+  db.afterCommit(async () => {
+    try {
+      await redis().publish(SCHEDULES_CHANGED_CHANNEL, JSON.stringify(change));
+    } catch (error) {
+      // the worker's periodic reconcile catches up
+      console.error("schedules: change not announced:", (error as Error).message);
+    }
+  });
+}

@@ -1,0 +1,335 @@
+import { type TenantDb, withTenant } from "@iot/db";
+import { clearRuleAlerts } from "./alerts";
+import type { TCondition } from "./conditions";
+import type { TStep } from "./document";
+import type { TEventRefParsed } from "./event-ref";
+import { evaluateCondition, type TPayload } from "./evaluate";
+import { buildPayloads } from "./payloads";
+import { insertRuns, type TNewRun } from "./runs";
+import type { TAlertView } from "./tasks/task";
+import { checkDue, EMPTY_STATE, isStateful, type TRuleLogic, type TRuleState, transition } from "./transition";
+import type { TTrigger } from "./triggers";
+
+// The engine: for a batch of a tenant's events, the rules that can match each one (from
+// a per-tenant index by event and model, rebuilt only when the tenant's rules change),
+// their conditions, holds-for and auto-clear state per (rule, twin), and the runs to
+// queue. Runs are rows keyed by (rule, event): evaluating a batch twice queues nothing
+// twice.
+
+export interface TIndexedRule extends TRuleLogic {
+  id: string;
+  name: string;
+  version: number;
+  trigger: TTrigger;
+  steps: TStep[];
+  ownerId: string | null;
+  stateful: boolean;
+}
+
+interface TEventRules {
+  any: TIndexedRule[];
+  byModel: Map<string, TIndexedRule[]>;
+}
+
+interface TRuleIndex {
+  stamp: string;
+  count: number;
+  byEvent: Map<string, TEventRules>;
+  byId: Map<string, TIndexedRule>;
+}
+
+const indexes = new Map<string, TRuleIndex>();
+
+interface IndexRow {
+  id: string;
+  name: string;
+  version: number;
+  trigger: TTrigger;
+  trigger_event: string;
+  models: string[];
+  condition: TCondition | null;
+  holds_for_seconds: number;
+  auto_clear: boolean;
+  steps: TStep[];
+  owner_id: string | null;
+}
+
+/** The tenant's enabled rules by event and model; one cheap query when nothing changed. */
+export async function ruleIndex(db: TenantDb): Promise<TRuleIndex> {
+  const [s] = await db.$queryRaw<{ stamp: string }[]>`
+    SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) AS stamp
+    FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
+  const stamp = s?.stamp ?? "";
+  const cached = indexes.get(db.tenantId);
+  if (cached && cached.stamp === stamp) return cached;
+  const rows = await db.$queryRaw<IndexRow[]>`
+    SELECT id, name, version, trigger, trigger_event, models, condition, holds_for_seconds, auto_clear, steps, owner_id
+    FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
+  const index: TRuleIndex = { stamp, count: rows.length, byEvent: new Map(), byId: new Map() };
+  for (const r of rows) {
+    const logic = { condition: r.condition, holdsForSeconds: r.holds_for_seconds, autoClear: r.auto_clear };
+    const rule: TIndexedRule = {
+      ...logic,
+      id: r.id,
+      name: r.name,
+      version: r.version,
+      trigger: r.trigger,
+      steps: r.steps,
+      ownerId: r.owner_id,
+      stateful: isStateful(logic),
+    };
+    index.byId.set(rule.id, rule);
+    const entry: TEventRules = index.byEvent.get(r.trigger_event) ?? { any: [], byModel: new Map() };
+    if (!r.models.length) entry.any.push(rule);
+    for (const m of r.models) entry.byModel.set(m, [...(entry.byModel.get(m) ?? []), rule]);
+    index.byEvent.set(r.trigger_event, entry);
+  }
+  if (indexes.size > 10_000) indexes.clear();
+  indexes.set(db.tenantId, index);
+  return index;
+}
+
+function candidates(entry: TEventRules, models: (string | undefined)[]): TIndexedRule[] {
+  const found = [...entry.any];
+  const seen = new Set<string>();
+  for (const model of models) {
+    if (!model) continue;
+    for (const rule of entry.byModel.get(model) ?? []) {
+      if (seen.has(rule.id)) continue;
+      seen.add(rule.id);
+      found.push(rule);
+    }
+  }
+  return found;
+}
+
+const twinKeyOf = (payload: TPayload): string | null => {
+  const twin = payload.twin as { id?: string } | null | undefined;
+  return twin?.id ?? null;
+};
+
+export interface THoldCheck {
+  tenantId: string;
+  ruleId: string;
+  twinKey: string;
+  since: string;
+  dueAt: string;
+}
+
+export interface TEvaluationOutcome {
+  events: number;
+  /** Conditions evaluated (rule x event). */
+  evaluations: number;
+  /** Runs newly queued (ids); the worker puts them on the rule-runs queue. */
+  runIds: string[];
+  /** Holds-for checks to schedule, for stretches that began in this batch. */
+  checks: THoldCheck[];
+  /** Alerts auto-cleared because their condition stopped holding. */
+  cleared: TAlertView[];
+}
+
+/** Evaluates a batch of one tenant's events against its enabled rules, in one transaction. */
+export async function evaluateEvents(tenantId: string, events: TEventRefParsed[]): Promise<TEvaluationOutcome> {
+  const outcome: TEvaluationOutcome = { events: events.length, evaluations: 0, runIds: [], checks: [], cleared: [] };
+  if (!events.length) return outcome;
+  return withTenant(
+    tenantId,
+    async (db) => {
+      const index = await ruleIndex(db);
+      const relevant = events.filter((e) => index.byEvent.has(e.event)).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      if (!relevant.length) return outcome;
+      const payloads = await buildPayloads(db, relevant);
+      const runs: TNewRun[] = [];
+      const pending: { rule: TIndexedRule; event: TEventRefParsed; payload: TPayload; twinKey: string }[] = [];
+      relevant.forEach((event, i) => {
+        const payload = payloads[i] as TPayload;
+        const entry = index.byEvent.get(event.event) as TEventRules;
+        const models = [
+          (payload.device as { model?: string } | null)?.model,
+          (payload.asset as { model?: string } | null)?.model,
+        ];
+        const twinKey = twinKeyOf(payload);
+        for (const rule of candidates(entry, models)) {
+          outcome.evaluations++;
+          if (rule.stateful && twinKey) {
+            pending.push({ rule, event, payload, twinKey });
+            continue;
+          }
+          const evaluation = rule.condition ? evaluateCondition(rule.condition, payload) : null;
+          if (evaluation && !evaluation.holds) continue;
+          runs.push(newRun(rule, event.event, event.key, twinKey, payload, evaluation?.trace ?? null));
+        }
+      });
+      if (pending.length) {
+        const states = await lockStates(db, pending);
+        const changed = new Map<string, { ruleId: string; twinKey: string; state: TRuleState }>();
+        const clears = new Map<string, { rule: TIndexedRule; twinKey: string }>();
+        for (const { rule, event, payload, twinKey } of pending) {
+          const key = `${rule.id}|${twinKey}`;
+          const before = states.get(key) ?? EMPTY_STATE;
+          const t = transition(rule, before, payload, new Date(event.at));
+          states.set(key, t.state);
+          if (!sameState(before, t.state)) changed.set(key, { ruleId: rule.id, twinKey, state: t.state });
+          if (t.fire) runs.push(newRun(rule, event.event, event.key, twinKey, payload, t.trace));
+          if (t.clear) clears.set(key, { rule, twinKey });
+          if (t.dueAt && !before.holdingSince && t.state.holdingSince)
+            outcome.checks.push({
+              tenantId,
+              ruleId: rule.id,
+              twinKey,
+              since: t.state.holdingSince.toISOString(),
+              dueAt: t.dueAt.toISOString(),
+            });
+        }
+        await saveStates(db, [...changed.values()]);
+        for (const { rule, twinKey } of clears.values())
+          outcome.cleared.push(
+            ...(await clearRuleAlerts(db, { ruleId: rule.id, twinId: twinKey, by: `rule ${rule.name}`, onlyAutoClear: true })),
+          );
+      }
+      outcome.runIds = await insertRuns(db, runs);
+      return outcome;
+    },
+    { timeout: 60_000 },
+  );
+}
+
+function newRun(
+  rule: TIndexedRule,
+  event: string,
+  eventKey: string,
+  twinKey: string | null,
+  payload: TPayload,
+  trace: TNewRun["trace"],
+): TNewRun {
+  return { ruleId: rule.id, ruleVersion: rule.version, event, eventKey, twinKey, trigger: payload, trace };
+}
+
+const sameState = (a: TRuleState, b: TRuleState) =>
+  a.fired === b.fired &&
+  (a.holdingSince?.getTime() ?? null) === (b.holdingSince?.getTime() ?? null) &&
+  a.previous === b.previous &&
+  a.last === b.last;
+
+interface StateRow {
+  rule_id: string;
+  twin_key: string;
+  holding_since: Date | null;
+  fired: boolean;
+  previous: TPayload | null;
+  last_payload: TPayload | null;
+}
+
+/** The states of these (rule, twin) pairs, locked for this transaction (created when new). */
+async function lockStates(db: TenantDb, pairs: { rule: { id: string }; twinKey: string }[]): Promise<Map<string, TRuleState>> {
+  const keys = [
+    ...new Map(pairs.map((p) => [`${p.rule.id}|${p.twinKey}`, { rule_id: p.rule.id, twin_key: p.twinKey }])).values(),
+  ];
+  // in key order, so two batches lock the same states in the same order
+  keys.sort((a, b) => (a.rule_id + a.twin_key < b.rule_id + b.twin_key ? -1 : 1));
+  const json = JSON.stringify(keys);
+  await db.$executeRaw`
+    INSERT INTO rule_states (rule_id, twin_key, tenant_id)
+    SELECT k.rule_id, k.twin_key, ${db.tenantId}::uuid FROM jsonb_to_recordset(${json}::jsonb) AS k(rule_id uuid, twin_key text)
+    ON CONFLICT DO NOTHING`;
+  const rows = await db.$queryRaw<StateRow[]>`
+    SELECT s.rule_id, s.twin_key, s.holding_since, s.fired, s.previous, s.last_payload
+    FROM rule_states s JOIN jsonb_to_recordset(${json}::jsonb) AS k(rule_id uuid, twin_key text)
+      ON s.rule_id = k.rule_id AND s.twin_key = k.twin_key
+    ORDER BY s.rule_id, s.twin_key FOR UPDATE OF s`;
+  return new Map(rows.map((r) => [`${r.rule_id}|${r.twin_key}`, stateOf(r)]));
+}
+
+const stateOf = (r: StateRow): TRuleState => ({
+  holdingSince: r.holding_since,
+  fired: r.fired,
+  previous: r.previous,
+  last: r.last_payload,
+});
+
+async function saveStates(db: TenantDb, rows: { ruleId: string; twinKey: string; state: TRuleState }[]): Promise<void> {
+  if (!rows.length) return;
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      rule_id: r.ruleId,
+      twin_key: r.twinKey,
+      holding_since: r.state.holdingSince?.toISOString() ?? null,
+      fired: r.state.fired,
+      previous: r.state.previous,
+      last_payload: r.state.last,
+    })),
+  );
+  await db.$executeRaw`
+    UPDATE rule_states s SET holding_since = k.holding_since, fired = k.fired, previous = k.previous,
+      last_payload = k.last_payload, updated_at = clock_timestamp()
+    FROM jsonb_to_recordset(${json}::jsonb)
+      AS k(rule_id uuid, twin_key text, holding_since timestamptz, fired boolean, previous jsonb, last_payload jsonb)
+    WHERE s.rule_id = k.rule_id AND s.twin_key = k.twin_key`;
+}
+
+/**
+ * A holds-for check, due when a stretch that began at `since` should have lasted long
+ * enough: if no event broke it (nor fired it) meanwhile, the rule fires with the stretch's
+ * last payload. Returns the run's id when it queued one.
+ */
+export async function checkHold(check: Omit<THoldCheck, "dueAt">, now = new Date()): Promise<string | null> {
+  return withTenant(check.tenantId, async (db) => {
+    const index = await ruleIndex(db);
+    const rule = index.byId.get(check.ruleId);
+    if (!rule) return null;
+    const [row] = await db.$queryRaw<StateRow[]>`
+      SELECT rule_id, twin_key, holding_since, fired, previous, last_payload FROM rule_states
+      WHERE rule_id = ${check.ruleId}::uuid AND twin_key = ${check.twinKey} FOR UPDATE`;
+    if (!row) return null;
+    const state = stateOf(row);
+    const since = new Date(check.since);
+    if (!checkDue(rule, state, since, now) || !state.last) return null;
+    await saveStates(db, [{ ruleId: rule.id, twinKey: check.twinKey, state: { ...state, fired: true, last: null } }]);
+    const trace = rule.condition ? evaluateCondition(rule.condition, state.last, state.previous).trace : null;
+    const event = String(state.last.event ?? "measures.processed");
+    const [id] = await insertRuns(db, [
+      newRun(rule, event, `hold:${check.twinKey}:${check.since}`, check.twinKey, state.last, trace),
+    ]);
+    return id ?? null;
+  });
+}
+
+/** A schedule-triggered rule fires: one run per (rule, scheduled time). */
+export async function fireScheduledRule(
+  tenantId: string,
+  ruleId: string,
+  at: Date,
+  key = at.toISOString(),
+): Promise<string | null> {
+  return withTenant(tenantId, async (db) => {
+    const [r] = await db.$queryRaw<IndexRow[]>`
+      SELECT id, name, version, trigger, trigger_event, models, condition, holds_for_seconds, auto_clear, steps, owner_id
+      FROM rules WHERE id = ${ruleId}::uuid`;
+    if (!r) return null;
+    const when = r.trigger.type === "schedule" ? r.trigger.when : null;
+    const payload: TPayload = {
+      event: "schedule",
+      at: at.toISOString(),
+      schedule: { cron: when?.cron ?? null, everySeconds: when?.everySeconds ?? null },
+    };
+    const evaluation = r.condition ? evaluateCondition(r.condition, payload) : null;
+    if (evaluation && !evaluation.holds) return null;
+    const [id] = await insertRuns(db, [
+      {
+        ruleId: r.id,
+        ruleVersion: r.version,
+        event: "schedule",
+        eventKey: `schedule:${key}`,
+        twinKey: null,
+        trigger: payload,
+        trace: evaluation?.trace ?? null,
+      },
+    ]);
+    return id ?? null;
+  });
+}
+
+/** For tests and the engine's users: forget cached indexes. */
+export function resetRuleIndexes(): void {
+  indexes.clear();
+}
