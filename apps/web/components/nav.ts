@@ -7,6 +7,8 @@ export interface NavItem {
   permission: string | null;
   platformOnly?: boolean;
   ready: boolean;
+  /** A live count beside the label. */
+  badge?: "alerts";
 }
 
 export const NAV: { section: string; items: NavItem[] }[] = [
@@ -24,8 +26,8 @@ export const NAV: { section: string; items: NavItem[] }[] = [
   {
     section: "Automation",
     items: [
-      { label: "Rules", href: "/rules", permission: "rules:read", ready: false },
-      { label: "Alerts", href: "/alerts", permission: "alerts:read", ready: false },
+      { label: "Rules", href: "/rules", permission: "rules:read", ready: true },
+      { label: "Alerts", href: "/alerts", permission: "alerts:read", ready: true, badge: "alerts" },
       { label: "Schedules", href: "/schedules", permission: "schedules:read", ready: false },
     ],
   },

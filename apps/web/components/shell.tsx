@@ -5,6 +5,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useState } from "react";
 import { errorCode, useTRPC } from "@/lib/trpc";
 import { useTenant } from "@/lib/tenant";
+import { AlertsLive, useActiveAlertCount } from "./alerts/alerts-live";
 import { NAV } from "./nav";
 import { TenantSwitcher } from "./tenant-switcher";
 import { ThemeToggle } from "./theme-toggle";
@@ -17,6 +18,8 @@ export function Shell({ children }: { children: ReactNode }) {
   const { tenantId, setTenantId } = useTenant();
   const [menuOpen, setMenuOpen] = useState(false);
   const me = useQuery(trpc.auth.me.queryOptions());
+  const canSeeAlerts = Boolean(me.data?.currentTenant?.permissions.includes("alerts:read"));
+  const activeAlerts = useActiveAlertCount(canSeeAlerts);
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => router.replace("/login") }));
 
   const code = errorCode(me.error);
@@ -69,6 +72,11 @@ export function Shell({ children }: { children: ReactNode }) {
                         className={`flex items-center rounded-md px-2 py-1.5 ${active ? "bg-accent-50 font-medium text-accent-700 dark:bg-accent-700/20 dark:text-accent-100" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"}`}
                       >
                         {item.label}
+                        {item.badge === "alerts" && Boolean(activeAlerts) && (
+                          <span className="ml-auto rounded-full bg-red-600 px-1.5 text-[11px] font-semibold text-white">
+                            {activeAlerts}
+                          </span>
+                        )}
                       </Link>
                     ) : (
                       <span
@@ -125,6 +133,21 @@ export function Shell({ children }: { children: ReactNode }) {
           </button>
           <TenantSwitcher memberships={me.data.tenants} isPlatformAdmin={isPlatformAdmin} />
           <div className="ml-auto flex items-center gap-2">
+            {canSeeAlerts && (
+              <Link
+                href="/alerts"
+                data-testid="alerts-badge"
+                data-count={activeAlerts ?? 0}
+                aria-label={`${activeAlerts ?? 0} active alert(s)`}
+                title="Active alerts"
+                className={`inline-flex h-8 items-center gap-1 rounded-md px-2 text-sm font-medium ${activeAlerts ? "bg-red-100 text-red-800 dark:bg-red-900/40 dark:text-red-300" : "text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
+              >
+                <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
+                  <path d="M10 2a5 5 0 0 0-5 5v3.6L3.3 13.3A1 1 0 0 0 4.2 15h11.6a1 1 0 0 0 .9-1.7L15 10.6V7a5 5 0 0 0-5-5Zm0 16a2.5 2.5 0 0 0 2.4-2h-4.8a2.5 2.5 0 0 0 2.4 2Z" />
+                </svg>
+                {activeAlerts ?? 0}
+              </Link>
+            )}
             <ThemeToggle />
             <span className="hidden text-sm text-zinc-600 sm:inline dark:text-zinc-400" data-testid="current-user">
               {me.data.user.email}
@@ -138,7 +161,9 @@ export function Shell({ children }: { children: ReactNode }) {
             </button>
           </div>
         </header>
-        <main className="mx-auto w-full max-w-6xl flex-1 p-4 sm:p-6">{children}</main>
+        <main className="mx-auto w-full max-w-6xl flex-1 p-4 sm:p-6">
+          <AlertsLive enabled={canSeeAlerts}>{children}</AlertsLive>
+        </main>
       </div>
     </div>
   );
