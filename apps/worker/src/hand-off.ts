@@ -1,4 +1,4 @@
-import { type THandOff, jobs, liveChannel, liveMessage, measureEvents } from "@iot/core";
+import { type THandOff, type TRefusedPayload, jobs, liveChannel, liveMessage, measureEvents, payloadErrorEvent } from "@iot/core";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 
@@ -27,5 +27,20 @@ export function handOff(redis: Redis, rules: Queue) {
         })),
       ),
     ]);
+  };
+}
+
+/** Step 9: payloads a tenant sent that were refused, for its rules (payload.error). */
+export function refused(rules: Queue) {
+  return async (list: TRefusedPayload[]) => {
+    const byTenant = new Map<string, TRefusedPayload[]>();
+    for (const p of list) byTenant.set(p.tenantId, [...(byTenant.get(p.tenantId) ?? []), p]);
+    await rules.addBulk(
+      [...byTenant].map(([tenantId, payloads]) => ({
+        name: jobs.evaluateRules.name,
+        data: { tenantId, events: payloads.map(payloadErrorEvent) },
+        opts: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: "exponential", delay: 1000 } },
+      })),
+    );
   };
 }

@@ -1,6 +1,6 @@
 import {
   type JobName,
-  type THandOff,
+  type TPipelineOptions,
   applyRetention,
   createPartitionsAhead,
   enqueuePayloads,
@@ -37,10 +37,10 @@ function handler<N extends JobName>(
 /** Sweeper pages per run: 100,000 payloads a minute at most, whatever was left behind. */
 const SWEEP_PAGES = 100;
 
-/** The handlers; sweeping needs the payload shard queues, the pipeline its hand-off, rules their jobs. */
+/** The handlers; sweeping needs the payload shard queues, the pipeline its hand-offs, rules their jobs. */
 export const buildHandlers = (
   queues: Map<string, Queue>,
-  handOff: (batches: THandOff[]) => Promise<void>,
+  pipeline: Pick<TPipelineOptions, "handOff" | "refused">,
   rules: ReturnType<typeof ruleJobs>,
   schedules: ReturnType<typeof scheduleJobs>,
 ) =>
@@ -60,7 +60,7 @@ export const buildHandlers = (
     handler("createMeasurePartitions", (p) => withPlatform((db) => createPartitionsAhead(db, p.monthsAhead))),
     handler("processPayloads", async (p) => {
       const provisioning = process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto";
-      const results = await processPayloads(p.payloadIds, { provisioning, handOff });
+      const results = await processPayloads(p.payloadIds, { provisioning, ...pipeline });
       const states: Record<string, number> = {};
       for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
       return states;

@@ -5,6 +5,7 @@ import {
   type TRuleServices,
   alertEvent,
   alertsChannel,
+  guardedFetch,
   jobs,
   liveChannel,
   liveMessage,
@@ -36,6 +37,6 @@ export function ruleServices(redis: Redis, rules: Queue): TRuleServices {
       await redis.publish(liveChannel(tenantId), JSON.stringify(message));
     },
     callApi: (call) => callAsOwner(call),
-    fetch: globalThis.fetch,
+    fetch: guardedFetch(),
   };
 }

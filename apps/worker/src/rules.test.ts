@@ -130,6 +130,17 @@ describe("rules engine", () => {
     const trigger = all.items[0]?.trigger as { measure?: { values: { position: { lat: number } } } } | undefined;
     expect(trigger?.measure?.values.position.lat).toBe(45.8);
     expect(runs.items[0]?.steps[0]?.input).toMatchObject({ title: `${tracker.reference} left the depot` });
+
+    // the notification is for every member, each reading it on their own
+    const member = await signedInMember(world.admin, world.tenant.id, ["viewer"]);
+    const title = `${tracker.reference} left the depot`;
+    const mine = await api.notifications.list();
+    expect(mine.items.find((n) => n.title === title)).toMatchObject({ readAt: null, ruleId: rule.id });
+    expect(mine.unread).toBeGreaterThanOrEqual(1);
+    await api.notifications.markRead({ all: true });
+    expect((await api.notifications.list()).unread).toBe(0);
+    expect((await member.as().notifications.list({ unreadOnly: true })).items.map((n) => n.title)).toContain(title);
+    expect((await world.otherAdmin.as().notifications.list()).items.map((n) => n.title)).not.toContain(title);
   });
 
   it("an httpRequest step sends the rendered, signed body; a failing one is retried and recorded with its error", async () => {
@@ -273,7 +284,8 @@ describe("rules engine", () => {
     const device = { id: randomUUID() };
     const issues = async (doc: unknown) => {
       const error = await expectCode(api.rules.create(doc as never), "BAD_REQUEST");
-      return JSON.stringify((error.cause as { issues?: unknown })?.issues ?? error.message);
+      const cause = error.cause as { issues?: unknown; details?: { issues?: unknown } } | undefined;
+      return JSON.stringify(cause?.issues ?? cause?.details?.issues ?? error.message);
     };
     expect(await issues({ ...thresholdRule(world, device.id), steps: [{ task: "launchRocket", args: {} }] })).toContain(
       "steps.0.task",
@@ -296,6 +308,25 @@ describe("rules engine", () => {
     expect(await issues({ ...thresholdRule(world, device.id), trigger: { type: "event", event: "moon.rise" } })).toContain(
       "trigger.event",
     );
+    // what the models' measures have: a misspelled value is refused, not a rule that never fires
+    const typo = await issues({
+      ...thresholdRule(world, device.id),
+      condition: { field: "measure.values.temprature", op: "gt", value: 1 },
+    });
+    expect(typo).toContain("condition.field");
+    expect(typo).toContain("no value temprature");
+    expect(
+      await issues({
+        ...thresholdRule(world, device.id),
+        steps: [{ task: "raiseAlert", args: { message: "{{measure.values.humidty}}" } }],
+      }),
+    ).toContain("steps.0.args.message");
+    expect(
+      await issues({
+        ...thresholdRule(world, device.id),
+        trigger: { type: "event", event: "measures.processed", models: ["NoSuchModel"] },
+      }),
+    ).toContain("trigger.models.0");
     const rule = await api.rules.create(thresholdRule(world, device.id));
     const error = await expectCode(api.rules.update({ id: rule.id, patch: { holdsForSeconds: -1 } }), "BAD_REQUEST");
     expect(JSON.stringify((error.cause as { details?: { issues?: unknown } })?.details?.issues)).toContain("holdsForSeconds");

@@ -151,12 +151,18 @@ describe("worker", () => {
       new Date((t0 + 30) * 1000).toISOString(),
     ]);
 
-    const rules = await worker.queues.get("rules")?.getJobs(["waiting", "active", "completed"]);
-    // each measure of the job an event for the tenant's rules
-    const ruleEvents = rules
-      ?.filter((j) => j.data.tenantId === tenant.id)
-      .flatMap((j) => j.data.events as { measure?: { name: string } }[]);
-    expect(ruleEvents?.filter((e) => e.measure?.name === "position")).toHaveLength(2);
+    // each measure of the job an event for the tenant's rules, and the refused payload too
+    const eventsOfTenant = async () =>
+      ((await worker.queues.get("rules")?.getJobs(["waiting", "active", "completed"])) ?? [])
+        .filter((j) => j.data.tenantId === tenant.id)
+        .flatMap((j) => j.data.events as { event: string; measure?: { name: string }; data?: { payload?: { id: string } } }[]);
+    let ruleEvents = await eventsOfTenant();
+    for (let i = 0; i < 50 && !ruleEvents.some((e) => e.event === "payload.error"); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ruleEvents = await eventsOfTenant();
+    }
+    expect(ruleEvents.filter((e) => e.measure?.name === "position")).toHaveLength(2);
+    expect(ruleEvents.filter((e) => e.event === "payload.error").map((e) => e.data?.payload?.id)).toEqual([ids[1]]);
   }, 60_000);
 
   it("a job that keeps failing for a transient reason is retried, then its payloads are FAILED with the error and listed", async () => {

@@ -2,7 +2,7 @@ import { PAYLOAD_QUEUES, QUEUES, ensureDecoderModels, jobs, markFailed } from "@
 import { isDatabaseUnavailable, withPlatform } from "@iot/db";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { handOff } from "./hand-off";
+import { handOff, refused } from "./hand-off";
 import { buildHandlers } from "./handlers";
 import { ruleJobOptions, ruleJobs } from "./rule-jobs";
 import { ruleServices } from "./rule-services";
@@ -60,7 +60,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     options: ruleJobOptions(),
   });
   const schedules = scheduleJobs({ queues });
-  const handlers = buildHandlers(queues, handOff(connection, rulesQueue), rules, schedules);
+  const handlers = buildHandlers(
+    queues,
+    { handOff: handOff(connection, rulesQueue), refused: refused(rulesQueue) },
+    rules,
+    schedules,
+  );
   const worked = QUEUES.filter(
     (q) => !PAYLOAD_QUEUES.includes(q) || !opts.shards || opts.shards.includes(PAYLOAD_QUEUES.indexOf(q)),
   );

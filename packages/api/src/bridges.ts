@@ -1,6 +1,5 @@
 import {
   type DomainEvents,
-  SCHEDULES_CHANGED_CHANNEL,
   type TAlertView,
   type TEventRef,
   alertEvent,
@@ -12,8 +11,7 @@ import {
   onDomainEvent,
 } from "@iot/core";
 import type { AfterCommit } from "@iot/db";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+import { announceScheduleChanged, redis, rulesQueue } from "./queues";
 
 // What the web process forwards of the domain events its procedures cause: measures
 // pushed through the API go live (the worker publishes the pipeline's), and events rules
@@ -22,9 +20,6 @@ import { Redis } from "ioredis";
 // procedures for rules, does not start them.
 
 let started = false;
-let publisher: Redis | null = null;
-let queue: Queue | null = null;
-const redisUrl = () => process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const pending = new Map<string, TEventRef[]>();
 let flushScheduled = false;
@@ -41,12 +36,8 @@ async function flush() {
   flushScheduled = false;
   const batches = [...pending.entries()];
   pending.clear();
-  queue ??= new Queue(jobs.evaluateRules.queue, {
-    connection: new Redis(redisUrl(), { maxRetriesPerRequest: 1 }),
-    prefix: process.env.QUEUE_PREFIX ?? "iot",
-  });
   try {
-    await queue.addBulk(
+    await rulesQueue().addBulk(
       batches.map(([tenantId, events]) => ({
         name: jobs.evaluateRules.name,
         data: { tenantId, events },
@@ -77,9 +68,8 @@ export function startEventBridges(): void {
       tenantId,
       measureEvents({ deviceId: source.kind === "device" ? source.id : null, assetId, originId: source.id, measures }),
     );
-    publisher ??= new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
     const message = liveMessage({ tenantId, payloadIds: [], devices: [{ ...source, assetId, measures }] });
-    await publisher.publish(liveChannel(tenantId), JSON.stringify(message));
+    await redis().publish(liveChannel(tenantId), JSON.stringify(message));
   });
   onDomainEvent("device.linked", (e) =>
     feed(e.tenantId, [twinEvent("device.linked", `linked:${e.deviceId}:${now()}`, e.deviceId, e.assetId)]),
@@ -96,19 +86,12 @@ export function startEventBridges(): void {
 /** An alert changed by a user: live in the console, and an event for rules once committed. */
 export function announceAlert(db: AfterCommit & { tenantId: string }, type: "acknowledged" | "cleared", alert: TAlertView): void {
   db.afterCommit(async () => {
-    publisher ??= new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-    await publisher.publish(alertsChannel(db.tenantId), JSON.stringify({ type, alert }));
+    await redis().publish(alertsChannel(db.tenantId), JSON.stringify({ type, alert }));
     if (type === "cleared") feed(db.tenantId, [alertEvent("alert.cleared", alert, 0)]);
   });
 }
 
-/** Rules and schedules changed: the worker keeps schedule-triggered rules' timers in step. */
-export function announceRulesChanged(
-  db: AfterCommit & { tenantId: string },
-  rule: { id: string; trigger: { type: string } | null },
-): void {
-  db.afterCommit(async () => {
-    publisher ??= new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-    await publisher.publish(SCHEDULES_CHANGED_CHANNEL, JSON.stringify({ tenantId: db.tenantId, ruleId: rule.id }));
-  });
+/** A rule changed: the worker keeps the timers of schedule-triggered rules in step. */
+export function announceRulesChanged(db: AfterCommit & { tenantId: string }, rule: { id: string }): void {
+  announceScheduleChanged(db, { tenantId: db.tenantId, ruleId: rule.id });
 }

@@ -3,14 +3,16 @@ import type { AfterCommit } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 
-// The web process's side of schedules: one lazily made Redis connection that enqueues
-// schedules.runNow's jobs (on the worker's queue prefix) and tells the worker that a
-// schedule changed, once the change has committed.
+// The web process's side of the queues: one lazily made Redis connection that feeds the
+// rules queue, enqueues schedules.runNow's jobs (on the worker's queue prefix), publishes
+// live messages and tells the worker that a schedule or rule changed, once committed.
 
 let connection: Redis | null = null;
 let schedules: Queue | null = null;
+let rules: Queue | null = null;
 
-const redis = () => {
+/** The web process's Redis connection for queues and publishing. */
+export const redis = () => {
   connection ??= new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
   return connection;
 };
@@ -21,11 +23,19 @@ export function schedulesQueue(): Queue {
   return schedules;
 }
 
-/** Closes the queue and its connection (tests, shutdown). */
+/** The rules queue, as the worker consumes it. */
+export function rulesQueue(): Queue {
+  rules ??= new Queue(jobs.evaluateRules.queue, { connection: redis(), prefix: process.env.QUEUE_PREFIX ?? "iot" });
+  return rules;
+}
+
+/** Closes the queues and their connection (tests, shutdown). */
 export async function closeSchedulesQueue(): Promise<void> {
   await schedules?.close();
+  await rules?.close();
   connection?.disconnect();
   schedules = null;
+  rules = null;
   connection = null;
 }
 

@@ -6,6 +6,7 @@ import { authRouter } from "./routers/auth";
 import { devicesRouter } from "./routers/devices";
 import { measuresRouter } from "./routers/measures";
 import { modelsRouter } from "./routers/models";
+import { notificationsRouter } from "./routers/notifications";
 import { payloadsRouter } from "./routers/payloads";
 import { rulesRouter } from "./routers/rules";
 import { schedulesRouter } from "./routers/schedules";
@@ -27,6 +28,7 @@ export const appRouter = createRouter({
   rules: rulesRouter,
   alerts: alertsRouter,
   schedules: schedulesRouter,
+  notifications: notificationsRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

@@ -26,7 +26,7 @@ export const rulesRouter = createRouter({
   create: tenantProcedure("rules:write")
     .input(ZRuleDocument)
     .mutation(async ({ ctx, input }) => {
-      const rule = await createRule(ctx.db, input, ctx.principal.userId);
+      const rule = await createRule(ctx.db, input, { ownerId: ctx.principal.userId, group: ctx.tenant.tenant.group });
       announceRulesChanged(ctx.db, rule);
       return rule;
     }),
@@ -34,7 +34,7 @@ export const rulesRouter = createRouter({
   update: tenantProcedure("rules:write")
     .input(ZRuleUpdateSchema)
     .mutation(async ({ ctx, input }) => {
-      const rule = await updateRule(ctx.db, input, ctx.principal.userId);
+      const rule = await updateRule(ctx.db, input, { ownerId: ctx.principal.userId, group: ctx.tenant.tenant.group });
       announceRulesChanged(ctx.db, rule);
       return rule;
     }),
@@ -42,7 +42,7 @@ export const rulesRouter = createRouter({
     .input(ZId)
     .mutation(async ({ ctx, input }) => {
       const deleted = await deleteRule(ctx.db, input.id);
-      announceRulesChanged(ctx.db, { id: deleted.id, trigger: null });
+      announceRulesChanged(ctx.db, deleted);
       return deleted;
     }),
   get: tenantProcedure("rules:read")

@@ -39,6 +39,16 @@ export interface TPipelineOptions {
   provisioning?: TProvisioning;
   /** Called once per job with what each tenant received, before the payloads are settled. */
   handOff?: (batches: THandOff[]) => Promise<void>;
+  /** Called once the job's payloads are settled with those of a tenant that ended ERROR (payload.error). */
+  refused?: (refused: TRefusedPayload[]) => Promise<void>;
+}
+
+export interface TRefusedPayload {
+  tenantId: string;
+  id: string;
+  decoder: string;
+  deviceModel: string;
+  reason: string;
 }
 
 /** One payload on its way through the steps. */
@@ -63,6 +73,12 @@ export async function processPayloads(ids: string[], opts: TPipelineOptions = {}
   await keepOrphans(valid(works)); // 7
   const rest = works.filter((w) => !w.settled);
   if (rest.length) await withPlatform((db) => markProcessed(db, rest.map(outcome))); // 8
+  const refused = works.flatMap(({ payload: p, result: r }) =>
+    r.state === "ERROR" && p.tenant_id
+      ? [{ tenantId: p.tenant_id, id: p.id, decoder: p.decoder, deviceModel: p.device_model, reason: r.reason ?? "" }]
+      : [],
+  );
+  if (refused.length && opts.refused) await opts.refused(refused); // 9
   return works.map((w) => w.result);
 }
 

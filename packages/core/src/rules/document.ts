@@ -82,20 +82,21 @@ export type TRuleDocument = z.output<typeof ZRuleDocument>;
 /** What a client sends: defaults may be left out. */
 export type TRuleDocumentInput = z.input<typeof ZRuleDocument>;
 
+/** Every field a condition reads, with where it is in the condition. */
+export function conditionFields(node: TCondition, at: (string | number)[] = []): { path: (string | number)[]; field: string }[] {
+  if ("all" in node) return node.all.flatMap((c, i) => conditionFields(c, [...at, "all", i]));
+  if ("any" in node) return node.any.flatMap((c, i) => conditionFields(c, [...at, "any", i]));
+  if ("not" in node) return conditionFields(node.not, [...at, "not"]);
+  if ("geofence" in node) return [{ path: [...at, "geofence", "field"], field: node.geofence.field }];
+  if ("twin" in node) return [{ path: [...at, "of"], field: node.of ?? "twin" }];
+  return [{ path: [...at, "field"], field: node.field }];
+}
+
 /** Fields a condition tests that the trigger's payload does not have (typos caught at save). */
-export function conditionFieldIssues(
-  node: TCondition,
-  event: TTriggerEvent,
-  at: (string | number)[] = [],
-): { path: (string | number)[]; message: string }[] {
-  const unknown = (field: string, path: (string | number)[]) =>
-    isTriggerPath(event, field) ? [] : [{ path, message: `the ${event} payload has no ${field}` }];
-  if ("all" in node) return node.all.flatMap((c, i) => conditionFieldIssues(c, event, [...at, "all", i]));
-  if ("any" in node) return node.any.flatMap((c, i) => conditionFieldIssues(c, event, [...at, "any", i]));
-  if ("not" in node) return conditionFieldIssues(node.not, event, [...at, "not"]);
-  if ("geofence" in node) return unknown(node.geofence.field, [...at, "geofence", "field"]);
-  if ("twin" in node) return unknown(node.of ?? "twin", [...at, "of"]);
-  return unknown(node.field, [...at, "field"]);
+export function conditionFieldIssues(node: TCondition, event: TTriggerEvent): { path: (string | number)[]; message: string }[] {
+  return conditionFields(node)
+    .filter(({ field }) => !isTriggerPath(event, field))
+    .map(({ path, field }) => ({ path, message: `the ${event} payload has no ${field}` }));
 }
 
 /** Whether the condition compares with the previous payload (geofence enter / exit). */

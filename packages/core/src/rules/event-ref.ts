@@ -87,3 +87,13 @@ export function alertEvent(
 
 /** The web process says a schedule or a rule changed; the worker syncs its timers. */
 export const SCHEDULES_CHANGED_CHANNEL = "iot:schedules:changed";
+
+/** A payload the pipeline refused, as an event for its tenant's rules. */
+export function payloadErrorEvent(p: { id: string; decoder: string; deviceModel: string; reason: string }): TEventRef {
+  return {
+    event: "payload.error",
+    key: `payload.error:${p.id}`,
+    at: new Date().toISOString(),
+    data: { payload: { id: p.id, decoder: p.decoder, deviceModel: p.deviceModel, reason: p.reason } },
+  };
+}

@@ -19,3 +19,5 @@ export * from "./tasks/task";
 export * from "./tasks/registry";
 export { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./tasks/http-task";
 import "./tenant-module";
+export * from "./notifications";
+export { guardedFetch, isPrivateAddress } from "./tasks/http-guard";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError, isUniqueViolation } from "../errors";
 import type { TCondition } from "./conditions";
 import { type TRuleDocument, type TStep, ZRuleDocument } from "./document";
+import { assertModelFields } from "./model-fields";
 import { triggerEventOf, type TTrigger } from "./triggers";
 
 // Rules as tenant documents: created, replaced or patched (checked whole, each error
@@ -82,10 +83,11 @@ export const ZRuleUpdateSchema = z.object({
 export async function createRule(
   db: TenantDb,
   input: unknown,
-  ownerId: string | null,
-  fromDefault: string | null = null,
+  opts: { ownerId: string | null; group: string; fromDefault?: string | null },
 ): Promise<TRule> {
   const doc = parseDocument(input);
+  await assertModelFields(db, opts.group, doc);
+  const { ownerId, fromDefault = null } = opts;
   try {
     const [row] = await db.$queryRaw<RuleRow[]>`
       INSERT INTO rules (id, tenant_id, name, description, enabled, trigger, trigger_event, models, condition,
@@ -104,13 +106,15 @@ export async function createRule(
 export async function updateRule(
   db: TenantDb,
   input: z.output<typeof ZRuleUpdateSchema>,
-  ownerId: string | null,
+  opts: { ownerId: string | null; group: string },
 ): Promise<TRule> {
+  const { ownerId } = opts;
   const current = await getRuleRow(db, input.id, true);
   if (input.expectedVersion !== undefined && input.expectedVersion !== current.version)
     throw AppError.conflict(`rule ${current.name} was saved by someone else (version ${current.version}); reload it`);
   const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ownerId: _o, fromDefault: _f, ...fields } = presentRule(current);
   const doc = parseDocument({ ...fields, ...input.patch });
+  await assertModelFields(db, opts.group, doc);
   try {
     const [row] = await db.$queryRaw<RuleRow[]>`
       UPDATE rules SET name = ${doc.name}, description = ${doc.description}, enabled = ${doc.enabled},

@@ -8,7 +8,8 @@ import { createRule } from "./store";
 registerTenantModule({
   name: "rules",
   async onTenantCreate({ db, group }) {
-    for (const rule of group.defaultRules ?? []) await createRule(db, rule, null, rule.name);
+    for (const rule of group.defaultRules ?? [])
+      await createRule(db, rule, { ownerId: null, group: group.name, fromDefault: rule.name });
   },
   async onTenantDelete({ db }) {
     await db.$executeRaw`DELETE FROM notifications WHERE tenant_id = ${db.tenantId}::uuid`;
