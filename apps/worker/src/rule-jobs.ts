@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 
 // The rules engine's jobs: evaluate a tenant's events (queue the runs that match and the
 // holds-for checks), check a holds-for stretch when due, execute a run. A tenant has at
-// most RULE_TENANT_CONCURRENCY runs executing at once across workers (a Redis counter):
+// most RULE_TENANT_CONCURRENCY runs executing at once across workers (a Redis sorted set):
 // a run over the cap waits, delayed, without holding a worker slot; each run has a
 // deadline (RULE_RUN_TIMEOUT_MS). Slow rules of one tenant so never hold back another's.
 
@@ -70,11 +70,19 @@ export function ruleJobs(deps: { redis: Redis; queues: Map<string, Queue>; servi
     },
 
     async run(p: { tenantId: string; runId: string }, job: Job, token?: string) {
+      // the tenant's runs executing now, as a sorted set by start time: a run whose worker
+      // died is forgotten once it is twice its deadline old, so a crash never lowers the cap
       const key = runningKey(p.tenantId);
-      const running = await deps.redis.incr(key);
-      await deps.redis.expire(key, Math.ceil(deps.options.runTimeoutMs / 1000) * 2 + 10);
-      if (running > deps.options.tenantConcurrency) {
-        await deps.redis.decr(key);
+      const now = Date.now();
+      const [, , count] = ((await deps.redis
+        .multi()
+        .zremrangebyscore(key, 0, now - 2 * deps.options.runTimeoutMs)
+        .zadd(key, now, p.runId)
+        .zcard(key)
+        .pexpire(key, 4 * deps.options.runTimeoutMs)
+        .exec()) ?? []) as [unknown, unknown, [Error | null, number]];
+      if ((count?.[1] ?? 0) > deps.options.tenantConcurrency) {
+        await deps.redis.zrem(key, p.runId);
         await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
         throw new DelayedError();
       }
@@ -88,7 +96,7 @@ export function ruleJobs(deps: { redis: Redis; queues: Map<string, Queue>; servi
         if (outcome.status === "retry") throw new Error(outcome.error);
         return outcome;
       } finally {
-        await deps.redis.decr(key);
+        await deps.redis.zrem(key, p.runId);
       }
     },
 

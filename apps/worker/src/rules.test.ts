@@ -13,6 +13,9 @@ import { startWorker } from "./worker";
 
 const prefix = `iot-rules-${randomUUID().slice(0, 8)}`;
 process.env.QUEUE_PREFIX = prefix;
+// small limits, for the test of slow rules: 2 runs of a tenant at once, 2.5 s a run
+process.env.RULE_TENANT_CONCURRENCY = "2";
+process.env.RULE_RUN_TIMEOUT_MS = "2500";
 const running = startWorker({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix, concurrency: 4 });
 afterAll(async () => (await running).close());
 
@@ -203,6 +206,67 @@ describe("rules engine", () => {
       server.close();
     }
   });
+
+  it("a tenant's slow rules run two at a time and are stopped at the deadline, while another tenant's run at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const server = createServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      req.resume();
+      const timer = setTimeout(() => res.end("late"), 10_000);
+      res.on("close", () => {
+        clearTimeout(timer);
+        inFlight--;
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;
+    try {
+      const api = world.tenantAdmin.as();
+      const device = await deviceIn(world, world.tenant.id);
+      const slow = await api.rules.create(
+        thresholdRule(world, device.id, { steps: [{ task: "httpRequest", args: { url, retries: 0, timeoutMs: 30_000 } }] }),
+      );
+      // five slow runs in the tenant: five measures
+      const start = Date.now() - 60_000;
+      await api.devices.receiveMeasures({
+        deviceId: device.id,
+        measures: [0, 1, 2, 3, 4].map((i) => temperature(40 + i, new Date(start + i * 1000))),
+      });
+      await eventually(
+        async () => inFlight,
+        (n) => n >= 1,
+      );
+
+      // meanwhile, the other tenant's rule runs at once
+      const other = world.otherAdmin.as();
+      const theirs = await deviceIn(world, world.other.id);
+      const quick = await other.rules.create(
+        thresholdRule(world, theirs.id, { steps: [{ task: "raiseAlert", args: { message: "hot" } }] }),
+      );
+      const sent = Date.now();
+      await other.devices.receiveMeasures({ deviceId: theirs.id, measures: [temperature(45)] });
+      await eventually(
+        () => other.rules.runs({ ruleId: quick.id }),
+        (r) => r.items[0]?.status === "succeeded",
+        2_000,
+      );
+      expect(Date.now() - sent).toBeLessThan(2_000);
+
+      const runs = await eventually(
+        () => api.rules.runs({ ruleId: slow.id }),
+        (r) => r.items.length === 5 && r.items.every((x) => x.status === "failed"),
+        20_000,
+      );
+      expect(most).toBe(2);
+      for (const run of runs.items) expect(run.error).toMatch(/took longer than 2500 ms and was stopped/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 30_000);
 
   it("callApi runs as the rule's owner in its tenant only: no other tenant, no more than the owner's permissions", async () => {
     const editor = await signedInMember(world.admin, world.tenant.id, ["editor"]);
