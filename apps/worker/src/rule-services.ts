@@ -11,6 +11,7 @@ import {
   liveMessage,
 } from "@iot/core";
 import type { Queue } from "bullmq";
+import { createTransport } from "nodemailer";
 import type { Redis } from "ioredis";
 
 /** What rule tasks reach from the worker: the tenant's data, Redis for live and events, the API, the network. */
@@ -38,5 +39,19 @@ export function ruleServices(redis: Redis, rules: Queue): TRuleServices {
     },
     callApi: (call) => callAsOwner(call),
     fetch: guardedFetch(),
+    ...mailer(),
+  };
+}
+
+/** E-mail through SMTP_URL (smtp://user:pass@host:587, smtps://... for TLS), when set. */
+function mailer(): Pick<TRuleServices, "sendMail"> {
+  const url = process.env.SMTP_URL;
+  if (!url) return {};
+  const transport = createTransport(url);
+  const from = process.env.SMTP_FROM ?? "IoT platform <no-reply@localhost>";
+  return {
+    async sendMail(mail) {
+      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+    },
   };
 }

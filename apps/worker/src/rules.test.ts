@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { expectCode, newTenant, signedInMember } from "@iot/api/testkit";
 import { deviceIn, twinWorld } from "@iot/api/twins-kit";
 import { registerTenantGroup, signBody } from "@iot/core";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "./worker";
 
@@ -16,8 +17,30 @@ process.env.QUEUE_PREFIX = prefix;
 // small limits, for the test of slow rules: 2 runs of a tenant at once, 2.5 s a run
 process.env.RULE_TENANT_CONCURRENCY = "2";
 process.env.RULE_RUN_TIMEOUT_MS = "2500";
-const running = startWorker({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix, concurrency: 4 });
-afterAll(async () => (await running).close());
+// an SMTP server that keeps what it receives: notify e-mails when SMTP_URL is set
+const mails: { to: string[]; text: string }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  onData(stream, session, done) {
+    let text = "";
+    stream.on("data", (c: Buffer) => (text += c.toString()));
+    stream.on("end", () => {
+      mails.push({ to: session.envelope.rcptTo.map((r) => r.address), text });
+      done();
+    });
+  },
+});
+const running = (async () => {
+  smtp.listen(0, "127.0.0.1");
+  await once(smtp.server, "listening");
+  process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  return startWorker({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix, concurrency: 4 });
+})();
+afterAll(async () => {
+  await (await running).close();
+  smtp.close();
+});
 
 async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -144,6 +167,10 @@ describe("rules engine", () => {
     expect((await api.notifications.list()).unread).toBe(0);
     expect((await member.as().notifications.list({ unreadOnly: true })).items.map((n) => n.title)).toContain(title);
     expect((await world.otherAdmin.as().notifications.list()).items.map((n) => n.title)).not.toContain(title);
+    // and e-mailed to the members, SMTP being configured
+    const mail = await eventually(async () => mails.find((m) => m.text.includes(title)), Boolean);
+    expect(mail?.to).toContain(world.tenantAdmin.user.email);
+    expect(mail?.text).toContain(`Subject: [info] ${title}`);
   });
 
   it("an httpRequest step sends the rendered, signed body; a failing one is retried and recorded with its error", async () => {

@@ -25,6 +25,8 @@ export interface TRuleServices {
     signal: AbortSignal;
   }): Promise<unknown>;
   fetch: typeof fetch;
+  /** E-mail, when the platform has SMTP configured (SMTP_URL). */
+  sendMail?: (mail: { to: string[]; subject: string; text: string }) => Promise<void>;
 }
 
 export interface TAlertChange {
