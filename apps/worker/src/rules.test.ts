@@ -427,6 +427,9 @@ describe("rules engine", () => {
     const device = { id: randomUUID() };
     const rule = await world.tenantAdmin.as().rules.create(thresholdRule(world, device.id));
     const other = world.otherAdmin.as();
+    // names are unique in a tenant, not across tenants
+    await expectCode(world.tenantAdmin.as().rules.create({ ...thresholdRule(world, device.id), name: rule.name }), "CONFLICT");
+    expect((await other.rules.create({ ...thresholdRule(world, device.id), name: rule.name, enabled: false })).name).toBe(rule.name);
     await expectCode(other.rules.get({ id: rule.id }), "NOT_FOUND");
     await expectCode(other.rules.update({ id: rule.id, patch: { enabled: false } }), "NOT_FOUND");
     await expectCode(other.rules.delete({ id: rule.id }), "NOT_FOUND");
