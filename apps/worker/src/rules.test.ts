@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expectCode, newTenant, signedInMember } from "@iot/api/testkit";
 import { deviceIn, twinWorld } from "@iot/api/twins-kit";
-import { registerTenantGroup, signBody } from "@iot/core";
+import { pruneRuns, registerTenantGroup, signBody } from "@iot/core";
+import { withPlatform } from "@iot/db";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "./worker";
@@ -429,7 +430,9 @@ describe("rules engine", () => {
     const other = world.otherAdmin.as();
     // names are unique in a tenant, not across tenants
     await expectCode(world.tenantAdmin.as().rules.create({ ...thresholdRule(world, device.id), name: rule.name }), "CONFLICT");
-    expect((await other.rules.create({ ...thresholdRule(world, device.id), name: rule.name, enabled: false })).name).toBe(rule.name);
+    expect((await other.rules.create({ ...thresholdRule(world, device.id), name: rule.name, enabled: false })).name).toBe(
+      rule.name,
+    );
     await expectCode(other.rules.get({ id: rule.id }), "NOT_FOUND");
     await expectCode(other.rules.update({ id: rule.id, patch: { enabled: false } }), "NOT_FOUND");
     await expectCode(other.rules.delete({ id: rule.id }), "NOT_FOUND");
@@ -459,5 +462,50 @@ describe("rules engine", () => {
     const tenant = await newTenant(world.admin, name);
     const rules = await world.admin.as(tenant.id).rules.list();
     expect(rules.items.map((r) => [r.name, r.fromDefault, r.enabled])).toEqual([["Low battery", "Low battery", true]]);
+  });
+
+  it("prunes old runs, and deleting a tenant removes its rules, runs, states, alerts, notifications and schedules", async () => {
+    const tenant = await newTenant(world.admin);
+    const api = world.admin.as(tenant.id);
+    const device = await deviceIn(world, tenant.id);
+    const rule = await api.rules.create(
+      thresholdRule(world, device.id, {
+        autoClear: true,
+        steps: [
+          { task: "raiseAlert", args: { message: "hot" } },
+          { task: "notify", args: { title: "hot" } },
+        ],
+      }),
+    );
+    await api.schedules.create({
+      name: "nightly",
+      when: { cron: "0 3 * * *", timezone: "Europe/Paris" },
+      action: { type: "rule", ruleId: rule.id },
+    });
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [temperature(50)] });
+    await eventually(
+      () => api.alerts.search(),
+      (r) => r.items.length === 1,
+    );
+    await eventually(
+      () => api.rules.runs({ ruleId: rule.id }),
+      (r) => r.items[0]?.status === "succeeded",
+    );
+    const count = (table: string) =>
+      withPlatform((db) =>
+        db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1::uuid`, tenant.id),
+      ).then((r) => r[0]?.n);
+    const tables = ["rules", "rule_runs", "rule_states", "alerts", "notifications", "schedules"];
+    for (const t of tables) expect(await count(t), t).toBe(1);
+
+    // a run a month and a half old goes, today's stays
+    await withPlatform(
+      (db) => db.$executeRaw`UPDATE rule_runs SET created_at = now() - interval '45 days' WHERE rule_id = ${rule.id}::uuid`,
+    );
+    expect((await withPlatform((db) => pruneRuns(db, 30))).deleted).toBeGreaterThanOrEqual(1);
+    expect(await count("rule_runs")).toBe(0);
+
+    await world.admin.as().tenants.delete({ id: tenant.id });
+    for (const t of tables) expect(await count(t), t).toBe(0);
   });
 });
