@@ -28,7 +28,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     items: [
       { label: "Rules", href: "/rules", permission: "rules:read", ready: true },
       { label: "Alerts", href: "/alerts", permission: "alerts:read", ready: true, badge: "alerts" },
-      { label: "Schedules", href: "/schedules", permission: "schedules:read", ready: false },
+      { label: "Schedules", href: "/schedules", permission: "schedules:read", ready: true },
     ],
   },
   { section: "Dashboards", items: [{ label: "Dashboards", href: "/dashboards", permission: "dashboards:read", ready: false }] },

@@ -6,6 +6,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { errorCode, useTRPC } from "@/lib/trpc";
 import { useTenant } from "@/lib/tenant";
 import { AlertsLive, useActiveAlertCount } from "./alerts/alerts-live";
+import { NotificationsBell } from "./notifications/notifications-bell";
 import { NAV } from "./nav";
 import { TenantSwitcher } from "./tenant-switcher";
 import { ThemeToggle } from "./theme-toggle";
@@ -19,6 +20,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const me = useQuery(trpc.auth.me.queryOptions());
   const canSeeAlerts = Boolean(me.data?.currentTenant?.permissions.includes("alerts:read"));
+  const canSeeNotifications = Boolean(me.data?.currentTenant?.permissions.includes("tenant:read"));
   const activeAlerts = useActiveAlertCount(canSeeAlerts);
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => router.replace("/login") }));
 
@@ -133,6 +135,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </button>
           <TenantSwitcher memberships={me.data.tenants} isPlatformAdmin={isPlatformAdmin} />
           <div className="ml-auto flex items-center gap-2">
+            <NotificationsBell enabled={canSeeNotifications} />
             {canSeeAlerts && (
               <Link
                 href="/alerts"
@@ -143,7 +146,10 @@ export function Shell({ children }: { children: ReactNode }) {
                 className={`inline-flex h-8 items-center gap-1 rounded-md px-2 text-sm font-medium ${activeAlerts ? "bg-red-100 text-red-800 dark:bg-red-900/40 dark:text-red-300" : "text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
               >
                 <svg viewBox="0 0 20 20" className="size-4" fill="currentColor" aria-hidden="true">
-                  <path d="M10 2a5 5 0 0 0-5 5v3.6L3.3 13.3A1 1 0 0 0 4.2 15h11.6a1 1 0 0 0 .9-1.7L15 10.6V7a5 5 0 0 0-5-5Zm0 16a2.5 2.5 0 0 0 2.4-2h-4.8a2.5 2.5 0 0 0 2.4 2Z" />
+                  <path
+                    fillRule="evenodd"
+                    d="M8.7 2.8a1.5 1.5 0 0 1 2.6 0l6.5 11.7A1.5 1.5 0 0 1 16.5 17h-13a1.5 1.5 0 0 1-1.3-2.5L8.7 2.8ZM9 7v4.5h2V7H9Zm0 6v2h2v-2H9Z"
+                  />
                 </svg>
                 {activeAlerts ?? 0}
               </Link>
