@@ -1,107 +1,18 @@
 import { type TenantDb, withTenant } from "@iot/db";
 import { clearRuleAlerts } from "./alerts";
-import type { TCondition } from "./conditions";
-import type { TStep } from "./document";
 import type { TEventRefParsed } from "./event-ref";
 import { evaluateCondition, type TPayload } from "./evaluate";
 import { buildPayloads } from "./payloads";
 import { insertRuns, type TNewRun } from "./runs";
 import type { TAlertView } from "./tasks/task";
-import { checkDue, EMPTY_STATE, isStateful, type TRuleLogic, type TRuleState, transition } from "./transition";
-import type { TTrigger } from "./triggers";
+import { candidates, type IndexRow, ruleIndex, type TIndexedRule } from "./rule-index";
+import { checkDue, EMPTY_STATE, type TRuleState, transition } from "./transition";
 
 // The engine: for a batch of a tenant's events, the rules that can match each one (from
 // a per-tenant index by event and model, rebuilt only when the tenant's rules change),
 // their conditions, holds-for and auto-clear state per (rule, twin), and the runs to
 // queue. Runs are rows keyed by (rule, event): evaluating a batch twice queues nothing
 // twice.
-
-export interface TIndexedRule extends TRuleLogic {
-  id: string;
-  name: string;
-  version: number;
-  trigger: TTrigger;
-  steps: TStep[];
-  ownerId: string | null;
-  stateful: boolean;
-}
-
-interface TEventRules {
-  any: TIndexedRule[];
-  byModel: Map<string, TIndexedRule[]>;
-}
-
-interface TRuleIndex {
-  stamp: string;
-  count: number;
-  byEvent: Map<string, TEventRules>;
-  byId: Map<string, TIndexedRule>;
-}
-
-const indexes = new Map<string, TRuleIndex>();
-
-interface IndexRow {
-  id: string;
-  name: string;
-  version: number;
-  trigger: TTrigger;
-  trigger_event: string;
-  models: string[];
-  condition: TCondition | null;
-  holds_for_seconds: number;
-  auto_clear: boolean;
-  steps: TStep[];
-  owner_id: string | null;
-}
-
-/** The tenant's enabled rules by event and model; one cheap query when nothing changed. */
-export async function ruleIndex(db: TenantDb): Promise<TRuleIndex> {
-  const [s] = await db.$queryRaw<{ stamp: string }[]>`
-    SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) AS stamp
-    FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
-  const stamp = s?.stamp ?? "";
-  const cached = indexes.get(db.tenantId);
-  if (cached && cached.stamp === stamp) return cached;
-  const rows = await db.$queryRaw<IndexRow[]>`
-    SELECT id, name, version, trigger, trigger_event, models, condition, holds_for_seconds, auto_clear, steps, owner_id
-    FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
-  const index: TRuleIndex = { stamp, count: rows.length, byEvent: new Map(), byId: new Map() };
-  for (const r of rows) {
-    const logic = { condition: r.condition, holdsForSeconds: r.holds_for_seconds, autoClear: r.auto_clear };
-    const rule: TIndexedRule = {
-      ...logic,
-      id: r.id,
-      name: r.name,
-      version: r.version,
-      trigger: r.trigger,
-      steps: r.steps,
-      ownerId: r.owner_id,
-      stateful: isStateful(logic),
-    };
-    index.byId.set(rule.id, rule);
-    const entry: TEventRules = index.byEvent.get(r.trigger_event) ?? { any: [], byModel: new Map() };
-    if (!r.models.length) entry.any.push(rule);
-    for (const m of r.models) entry.byModel.set(m, [...(entry.byModel.get(m) ?? []), rule]);
-    index.byEvent.set(r.trigger_event, entry);
-  }
-  if (indexes.size > 10_000) indexes.clear();
-  indexes.set(db.tenantId, index);
-  return index;
-}
-
-function candidates(entry: TEventRules, models: (string | undefined)[]): TIndexedRule[] {
-  const found = [...entry.any];
-  const seen = new Set<string>();
-  for (const model of models) {
-    if (!model) continue;
-    for (const rule of entry.byModel.get(model) ?? []) {
-      if (seen.has(rule.id)) continue;
-      seen.add(rule.id);
-      found.push(rule);
-    }
-  }
-  return found;
-}
 
 const twinKeyOf = (payload: TPayload): string | null => {
   const twin = payload.twin as { id?: string } | null | undefined;
@@ -143,13 +54,8 @@ export async function evaluateEvents(tenantId: string, events: TEventRefParsed[]
       const pending: { rule: TIndexedRule; event: TEventRefParsed; payload: TPayload; twinKey: string }[] = [];
       relevant.forEach((event, i) => {
         const payload = payloads[i] as TPayload;
-        const entry = index.byEvent.get(event.event) as TEventRules;
-        const models = [
-          (payload.device as { model?: string } | null)?.model,
-          (payload.asset as { model?: string } | null)?.model,
-        ];
         const twinKey = twinKeyOf(payload);
-        for (const rule of candidates(entry, models)) {
+        for (const rule of candidates(index, event.event, payload)) {
           outcome.evaluations++;
           if (rule.stateful && twinKey) {
             pending.push({ rule, event, payload, twinKey });
@@ -220,21 +126,18 @@ interface StateRow {
   last_payload: TPayload | null;
 }
 
-/** The states of these (rule, twin) pairs, locked for this transaction (created when new). */
+/**
+ * The states of these (rule, twin) pairs, locked for this transaction. Pairs without a
+ * row have the empty state; a row is written only when a state changes (so a rule whose
+ * condition never holds for a twin costs that twin no row).
+ */
 async function lockStates(db: TenantDb, pairs: { rule: { id: string }; twinKey: string }[]): Promise<Map<string, TRuleState>> {
   const keys = [
     ...new Map(pairs.map((p) => [`${p.rule.id}|${p.twinKey}`, { rule_id: p.rule.id, twin_key: p.twinKey }])).values(),
   ];
-  // in key order, so two batches lock the same states in the same order
-  keys.sort((a, b) => (a.rule_id + a.twin_key < b.rule_id + b.twin_key ? -1 : 1));
-  const json = JSON.stringify(keys);
-  await db.$executeRaw`
-    INSERT INTO rule_states (rule_id, twin_key, tenant_id)
-    SELECT k.rule_id, k.twin_key, ${db.tenantId}::uuid FROM jsonb_to_recordset(${json}::jsonb) AS k(rule_id uuid, twin_key text)
-    ON CONFLICT DO NOTHING`;
   const rows = await db.$queryRaw<StateRow[]>`
     SELECT s.rule_id, s.twin_key, s.holding_since, s.fired, s.previous, s.last_payload
-    FROM rule_states s JOIN jsonb_to_recordset(${json}::jsonb) AS k(rule_id uuid, twin_key text)
+    FROM rule_states s JOIN jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(rule_id uuid, twin_key text)
       ON s.rule_id = k.rule_id AND s.twin_key = k.twin_key
     ORDER BY s.rule_id, s.twin_key FOR UPDATE OF s`;
   return new Map(rows.map((r) => [`${r.rule_id}|${r.twin_key}`, stateOf(r)]));
@@ -260,11 +163,13 @@ async function saveStates(db: TenantDb, rows: { ruleId: string; twinKey: string;
     })),
   );
   await db.$executeRaw`
-    UPDATE rule_states s SET holding_since = k.holding_since, fired = k.fired, previous = k.previous,
-      last_payload = k.last_payload, updated_at = clock_timestamp()
+    INSERT INTO rule_states (rule_id, twin_key, tenant_id, holding_since, fired, previous, last_payload, updated_at)
+    SELECT k.rule_id, k.twin_key, ${db.tenantId}::uuid, k.holding_since, k.fired, k.previous, k.last_payload, clock_timestamp()
     FROM jsonb_to_recordset(${json}::jsonb)
       AS k(rule_id uuid, twin_key text, holding_since timestamptz, fired boolean, previous jsonb, last_payload jsonb)
-    WHERE s.rule_id = k.rule_id AND s.twin_key = k.twin_key`;
+    ORDER BY k.rule_id, k.twin_key
+    ON CONFLICT (rule_id, twin_key) DO UPDATE SET holding_since = excluded.holding_since, fired = excluded.fired,
+      previous = excluded.previous, last_payload = excluded.last_payload, updated_at = excluded.updated_at`;
 }
 
 /**
@@ -327,9 +232,4 @@ export async function fireScheduledRule(
     ]);
     return id ?? null;
   });
-}
-
-/** For tests and the engine's users: forget cached indexes. */
-export function resetRuleIndexes(): void {
-  indexes.clear();
 }

@@ -21,3 +21,4 @@ export { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./tasks/http-task"
 import "./tenant-module";
 export * from "./notifications";
 export { guardedFetch, isPrivateAddress } from "./tasks/http-guard";
+export { requiredKeys, resetRuleIndexes } from "./rule-index";
