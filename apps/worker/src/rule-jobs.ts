@@ -15,7 +15,7 @@ export interface RuleJobOptions {
 }
 
 export const ruleJobOptions = (): RuleJobOptions => ({
-  tenantConcurrency: Number(process.env.RULE_TENANT_CONCURRENCY ?? 4),
+  tenantConcurrency: Number(process.env.RULE_TENANT_CONCURRENCY ?? 8),
   runTimeoutMs: Number(process.env.RULE_RUN_TIMEOUT_MS ?? 30_000),
 });
 

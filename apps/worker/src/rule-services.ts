@@ -9,6 +9,7 @@ import {
   jobs,
   liveChannel,
   liveMessage,
+  listensTo,
 } from "@iot/core";
 import type { Queue } from "bullmq";
 import { createTransport } from "nodemailer";
@@ -22,7 +23,10 @@ export function ruleServices(redis: Redis, rules: Queue): TRuleServices {
     async alertChanged(change: TAlertChange) {
       await redis.publish(alertsChannel(change.tenantId), JSON.stringify({ type: change.type, alert: change.alert }));
       if (change.type === "acknowledged" || change.depth + 1 > MAX_RULE_DEPTH) return;
-      const event = alertEvent(change.type === "raised" ? "alert.raised" : "alert.cleared", change.alert, change.depth + 1);
+      const name = change.type === "raised" ? "alert.raised" : "alert.cleared";
+      // this process evaluated the tenant's rules a moment ago: it knows when none listens
+      if (listensTo(change.tenantId, name) === false) return;
+      const event = alertEvent(name, change.alert, change.depth + 1);
       await rules.add(
         jobs.evaluateRules.name,
         { tenantId: change.tenantId, events: [event] },

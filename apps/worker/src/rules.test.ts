@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expectCode, newTenant, signedInMember } from "@iot/api/testkit";
+import { callerFor, expectCode, newTenant, signedInMember } from "@iot/api/testkit";
 import { deviceIn, twinWorld } from "@iot/api/twins-kit";
 import { pruneRuns, registerTenantGroup, signBody } from "@iot/core";
 import { withPlatform } from "@iot/db";
@@ -340,6 +340,24 @@ describe("rules engine", () => {
     expect(perms.items[0]?.error).toMatch(/missing permission users:manage/);
     expect(plat.items[0]?.status).toBe("failed");
     expect(plat.items[0]?.error).toMatch(/step 1 \(callApi\)/);
+
+    // a key limited to some permissions cannot hand a rule its user's full permissions
+    const key = await api.auth.createApiKey({
+      name: "rules only",
+      tenantId: world.tenant.id,
+      permissions: ["rules:read", "rules:write"],
+    });
+    const limited = callerFor(key.token);
+    await expectCode(
+      limited.rules.create(thresholdRule(world, device.id, { steps: [{ task: "callApi", args: { path: "assets.list" } }] })),
+      "FORBIDDEN",
+    );
+    const plain = await limited.rules.create(thresholdRule(world, device.id, { enabled: false }));
+    await expectCode(
+      limited.rules.update({ id: plain.id, patch: { steps: [{ task: "callApi", args: { path: "assets.search" } }] } }),
+      "FORBIDDEN",
+    );
+    expect((await api.rules.get({ id: plain.id })).steps[0]?.task).toBe("raiseAlert");
   });
 
   it("dryRun answers what real runs did on the same events", async () => {

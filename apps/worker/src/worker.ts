@@ -53,11 +53,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
   const rulesQueue = queues.get(jobs.evaluateRules.queue) as Queue;
+  const ruleOptions = ruleJobOptions();
   const rules = ruleJobs({
     redis: connection,
     queues,
     services: ruleServices(connection, rulesQueue),
-    options: ruleJobOptions(),
+    options: ruleOptions,
   });
   const schedules = scheduleJobs({ queues });
   const handlers = buildHandlers(
@@ -94,8 +95,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         {
           connection,
           prefix: opts.prefix,
-          // a payload shard is worked one job at a time: that is what keeps a device in order
-          concurrency: PAYLOAD_QUEUES.includes(name) ? 1 : opts.concurrency,
+          // a payload shard is worked one job at a time: that is what keeps a device in order;
+          // rule runs as many at once as a tenant may have, so one busy tenant's runs over its
+          // cap are not picked up and put back in a loop
+          concurrency: PAYLOAD_QUEUES.includes(name)
+            ? 1
+            : name === jobs.runRule.queue
+              ? Math.max(opts.concurrency, ruleOptions.tenantConcurrency)
+              : opts.concurrency,
           ...STALLED,
         },
       ),

@@ -4,6 +4,7 @@ import {
   ZRuleListSchema,
   ZRuleUpdateSchema,
   ZRunListSchema,
+  assertMayDelegate,
   createRule,
   deleteRule,
   dryRunRule,
@@ -13,6 +14,7 @@ import {
   listRuns,
   listTasks,
   listTriggers,
+  ruleCallsApi,
   updateRule,
 } from "@iot/core";
 import { z } from "zod";
@@ -27,6 +29,7 @@ export const rulesRouter = createRouter({
     .input(ZRuleDocument)
     .mutation(async ({ ctx, input }) => {
       const rule = await createRule(ctx.db, input, { ownerId: ctx.principal.userId, group: ctx.tenant.tenant.group });
+      assertMayDelegate(ctx.principal, ruleCallsApi(rule));
       announceRulesChanged(ctx.db, rule);
       return rule;
     }),
@@ -35,6 +38,7 @@ export const rulesRouter = createRouter({
     .input(ZRuleUpdateSchema)
     .mutation(async ({ ctx, input }) => {
       const rule = await updateRule(ctx.db, input, { ownerId: ctx.principal.userId, group: ctx.tenant.tenant.group });
+      assertMayDelegate(ctx.principal, ruleCallsApi(rule));
       announceRulesChanged(ctx.db, rule);
       return rule;
     }),

@@ -3,6 +3,7 @@ import {
   ZScheduleIdSchema,
   ZScheduleListSchema,
   ZScheduleUpdateSchema,
+  assertMayDelegate,
   createSchedule,
   deleteSchedule,
   getSchedule,
@@ -18,6 +19,7 @@ export const schedulesRouter = createRouter({
     .input(ZScheduleDocument)
     .mutation(async ({ ctx, input }) => {
       const schedule = await createSchedule(ctx.db, input, ctx.principal.userId);
+      assertMayDelegate(ctx.principal, schedule.action.type === "api");
       announceScheduleChanged(ctx.db, { tenantId: ctx.db.tenantId, scheduleId: schedule.id });
       return schedule;
     }),
@@ -26,6 +28,7 @@ export const schedulesRouter = createRouter({
     .input(ZScheduleUpdateSchema)
     .mutation(async ({ ctx, input }) => {
       const schedule = await updateSchedule(ctx.db, input, ctx.principal.userId);
+      assertMayDelegate(ctx.principal, schedule.action.type === "api");
       announceScheduleChanged(ctx.db, { tenantId: ctx.db.tenantId, scheduleId: schedule.id });
       return schedule;
     }),

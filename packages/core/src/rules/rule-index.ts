@@ -141,6 +141,14 @@ export function candidates(index: TRuleIndex, event: string, payload: TPayload):
   return found;
 }
 
+/**
+ * Whether the tenant has enabled rules on this event, as far as this process last saw
+ * (undefined when it has not loaded them): events nobody listens to need not be queued.
+ */
+export function listensTo(tenantId: string, event: string): boolean | undefined {
+  return indexes.get(tenantId)?.byEvent.has(event);
+}
+
 /** For tests: forget cached indexes. */
 export function resetRuleIndexes(): void {
   indexes.clear();

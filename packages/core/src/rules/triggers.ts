@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
 // What can start a rule: a domain event from this typed list, or a schedule. Each event
@@ -161,7 +162,18 @@ export const ZWhen = z
   .superRefine((w, ctx) => {
     if ((w.cron === undefined) === (w.everySeconds === undefined))
       ctx.addIssue({ code: "custom", path: ["cron"], message: "give either cron (with its timezone) or everySeconds" });
+    if (w.cron === undefined) return;
+    try {
+      nextCronRun(w.cron, w.timezone);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", path: ["cron"], message: `not a valid cron expression: ${(error as Error).message}` });
+    }
   });
+
+/** The cron's next occurrence after `from`, in its timezone; throws what cron-parser (BullMQ's) finds wrong. */
+export function nextCronRun(cron: string, timezone: string, from: Date = new Date()): Date {
+  return CronExpressionParser.parse(cron, { tz: timezone, currentDate: from }).next().toDate();
+}
 export type TWhen = z.output<typeof ZWhen>;
 
 const EVENT_NAMES = TRIGGER_EVENT_NAMES.filter((e) => e !== "schedule") as [TTriggerEvent, ...TTriggerEvent[]];

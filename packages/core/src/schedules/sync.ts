@@ -132,7 +132,14 @@ export async function reconcileSchedules(queue: Queue): Promise<{ upserted: numb
   const keep = new Set(wanted.map(schedulerIdOf));
   let upserted = 0;
   let removed = 0;
-  for (const e of wanted) if (await upsert(queue, e, existing.get(schedulerIdOf(e)) ?? null)) upserted++;
+  for (const e of wanted) {
+    // one bad entry (a cron saved before it was checked, a timezone gone) is skipped, not the rest
+    try {
+      if (await upsert(queue, e, existing.get(schedulerIdOf(e)) ?? null)) upserted++;
+    } catch (error) {
+      console.error(`schedules: ${schedulerIdOf(e)} not scheduled: ${(error as Error).message}`);
+    }
+  }
   for (const s of before) if (!keep.has(s.key) && (await queue.removeJobScheduler(s.key))) removed++;
   return { upserted, removed, total: wanted.length };
 }

@@ -1,5 +1,5 @@
 import cronstrue from "cronstrue";
-import { nextCronRun } from "./document";
+import { nextCronRun } from "../rules/triggers";
 
 // When a schedule runs, in words and as the next date: what the console shows.
 
