@@ -125,6 +125,34 @@ describe("rules engine", () => {
     expect(runs.items[0]).toMatchObject({ status: "succeeded", steps: [{ task: "raiseAlert", output: { raised: true } }] });
   });
 
+  it("other measures of the twin neither break a holds-for stretch nor clear its alert", async () => {
+    const api = world.tenantAdmin.as();
+    const device = await deviceIn(world, world.tenant.id);
+    const rule = await api.rules.create(thresholdRule(world, device.id, { holdsForSeconds: 1, autoClear: true }));
+    const humidity = (value: number) => ({
+      measuredAt: new Date(),
+      type: "humidity",
+      name: "humidity",
+      values: { humidity: value },
+    });
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [temperature(35)] });
+    await sleep(300);
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [humidity(50)] });
+    const raised = await eventually(
+      () => api.alerts.search({ ruleId: rule.id }),
+      (r) => r.items.length === 1,
+      5_000,
+    );
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [humidity(55)] });
+    await sleep(500);
+    expect((await api.alerts.search({ ruleId: rule.id })).items[0]).toMatchObject({ id: raised.items[0]?.id, status: "active" });
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [temperature(20)] });
+    await eventually(
+      () => api.alerts.search({ ruleId: rule.id }),
+      (r) => r.items[0]?.status === "cleared",
+    );
+  });
+
   it("a geofence exit rule fires on the exit only, not while outside nor inside", async () => {
     const api = world.tenantAdmin.as();
     const tracker = await deviceIn(world, world.tenant.id, world.tracker.model);

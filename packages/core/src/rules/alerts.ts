@@ -83,12 +83,12 @@ export async function raiseAlert(
 /** Clears a rule's open alerts (on one twin, or on all); returns those it cleared. */
 export async function clearRuleAlerts(
   db: TenantDb,
-  input: { ruleId: string; twinId?: string; by: string; onlyAutoClear?: boolean },
+  input: { ruleId: string; twinIds?: string[]; by: string; onlyAutoClear?: boolean },
 ): Promise<TAlertView[]> {
   const rows = await db.$queryRaw<AlertRow[]>`
     UPDATE alerts SET status = 'cleared', cleared_at = clock_timestamp(), cleared_by = ${input.by}
     WHERE rule_id = ${input.ruleId}::uuid AND status <> 'cleared'
-      ${input.twinId ? Prisma.sql`AND twin_id = ${input.twinId}::uuid` : Prisma.empty}
+      ${input.twinIds ? Prisma.sql`AND twin_id = ANY(${input.twinIds}::uuid[])` : Prisma.empty}
       ${input.onlyAutoClear ? Prisma.sql`AND auto_clear` : Prisma.empty}
     RETURNING ${COLUMNS}`;
   return rows.map(present);

@@ -7,7 +7,7 @@ import { evaluateCondition, type TPayload } from "./evaluate";
 import { parseDocument, type TRule } from "./store";
 import { renderArgs } from "./templates";
 import { getTask } from "./tasks/registry";
-import { EMPTY_STATE, type TRuleState, transition } from "./transition";
+import { concerns, EMPTY_STATE, type TRuleState, transition } from "./transition";
 import { triggerEventOf } from "./triggers";
 import { buildPayloads } from "./payloads";
 
@@ -15,7 +15,8 @@ import { buildPayloads } from "./payloads";
 // by hand, or against the last N measures of a device or asset replayed in time order.
 // No side effect: for each event, whether the condition held (node by node), whether the
 // rule would fire (holds-for and auto-clear followed through the events, from a fresh
-// state, with the same transition as the worker), and what each step would do.
+// state, with the same transition as the worker), and what each step would do. An event
+// that does not carry any value the condition reads is `ignored`, as the worker ignores it.
 
 export const ZDryRunSchema = z
   .object({
@@ -61,6 +62,17 @@ export async function dryRunRule(db: TenantDb, input: z.output<typeof ZDryRunSch
   const events = payloads.map((payload) => {
     const twin = (payload.twin as { id?: string } | null | undefined)?.id ?? "";
     const at = new Date(typeof payload.at === "string" ? payload.at : Date.now());
+    if (!concerns(rule, payload))
+      return {
+        payload,
+        holds: false,
+        trace: null,
+        fires: false,
+        clearsAlerts: false,
+        waitingUntil: null,
+        steps: [],
+        ignored: true,
+      };
     const t = transition(rule, states.get(twin) ?? EMPTY_STATE, payload, at);
     states.set(twin, t.state);
     return {
@@ -71,6 +83,7 @@ export async function dryRunRule(db: TenantDb, input: z.output<typeof ZDryRunSch
       clearsAlerts: t.clear,
       waitingUntil: t.dueAt && !t.fire ? t.dueAt : null,
       steps: t.fire ? rule.steps.map((step, index) => wouldDo(step, index, payload)) : [],
+      ignored: false,
     };
   });
   return { event: triggerEventOf(rule.trigger), events, fired: events.filter((e) => e.fires).length };

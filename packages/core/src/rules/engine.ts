@@ -6,13 +6,19 @@ import { buildPayloads } from "./payloads";
 import { insertRuns, type TNewRun } from "./runs";
 import type { TAlertView } from "./tasks/task";
 import { candidates, type IndexRow, ruleIndex, type TIndexedRule } from "./rule-index";
-import { checkDue, EMPTY_STATE, type TRuleState, transition } from "./transition";
+import { checkDue, concerns, EMPTY_STATE, type TRuleState, transition } from "./transition";
 
 // The engine: for a batch of a tenant's events, the rules that can match each one (from
 // a per-tenant index by event and model, rebuilt only when the tenant's rules change),
 // their conditions, holds-for and auto-clear state per (rule, twin), and the runs to
 // queue. Runs are rows keyed by (rule, event): evaluating a batch twice queues nothing
 // twice.
+
+const twinIdsOf = (payload: TPayload): string[] =>
+  ["twin", "device", "asset"].flatMap((k) => {
+    const id = (payload[k] as { id?: unknown } | null | undefined)?.id;
+    return typeof id === "string" ? [id] : [];
+  });
 
 const twinKeyOf = (payload: TPayload): string | null => {
   const twin = payload.twin as { id?: string } | null | undefined;
@@ -56,6 +62,7 @@ export async function evaluateEvents(tenantId: string, events: TEventRefParsed[]
         const payload = payloads[i] as TPayload;
         const twinKey = twinKeyOf(payload);
         for (const rule of candidates(index, event.event, payload)) {
+          if (!concerns(rule, payload)) continue;
           outcome.evaluations++;
           if (rule.stateful && twinKey) {
             pending.push({ rule, event, payload, twinKey });
@@ -69,28 +76,37 @@ export async function evaluateEvents(tenantId: string, events: TEventRefParsed[]
       if (pending.length) {
         const states = await lockStates(db, pending);
         const changed = new Map<string, { ruleId: string; twinKey: string; state: TRuleState }>();
-        const clears = new Map<string, { rule: TIndexedRule; twinKey: string }>();
+        const clears = new Map<string, { rule: TIndexedRule; twinIds: string[] }>();
+        const pairs = new Map<string, { rule: TIndexedRule; twinKey: string }>();
         for (const { rule, event, payload, twinKey } of pending) {
           const key = `${rule.id}|${twinKey}`;
           const before = states.get(key) ?? EMPTY_STATE;
           const t = transition(rule, before, payload, new Date(event.at));
+          if (t.late) continue;
           states.set(key, t.state);
+          pairs.set(key, { rule, twinKey });
           if (!sameState(before, t.state)) changed.set(key, { ruleId: rule.id, twinKey, state: t.state });
           if (t.fire) runs.push(newRun(rule, event.event, event.key, twinKey, payload, t.trace));
-          if (t.clear) clears.set(key, { rule, twinKey });
-          if (t.dueAt && !before.holdingSince && t.state.holdingSince)
-            outcome.checks.push({
-              tenantId,
-              ruleId: rule.id,
-              twinKey,
-              since: t.state.holdingSince.toISOString(),
-              dueAt: t.dueAt.toISOString(),
-            });
+          // the rule's alert may be on the twin, its device or its asset (raiseAlert's `on`)
+          if (t.clear) clears.set(key, { rule, twinIds: twinIdsOf(payload) });
         }
         await saveStates(db, [...changed.values()]);
-        for (const { rule, twinKey } of clears.values())
+        // a stretch holding and not fired yet is checked when due (again after a retried
+        // batch: the check's job id makes it one)
+        for (const [key, { rule, twinKey }] of pairs) {
+          const state = states.get(key) as TRuleState;
+          if (!state.holdingSince || state.fired || rule.holdsForSeconds === 0) continue;
+          outcome.checks.push({
+            tenantId,
+            ruleId: rule.id,
+            twinKey,
+            since: state.holdingSince.toISOString(),
+            dueAt: new Date(state.holdingSince.getTime() + rule.holdsForSeconds * 1000).toISOString(),
+          });
+        }
+        for (const { rule, twinIds } of clears.values())
           outcome.cleared.push(
-            ...(await clearRuleAlerts(db, { ruleId: rule.id, twinId: twinKey, by: `rule ${rule.name}`, onlyAutoClear: true })),
+            ...(await clearRuleAlerts(db, { ruleId: rule.id, twinIds, by: `rule ${rule.name}`, onlyAutoClear: true })),
           );
       }
       outcome.runIds = await insertRuns(db, runs);
@@ -111,6 +127,7 @@ function newRun(
   return { ruleId: rule.id, ruleVersion: rule.version, event, eventKey, twinKey, trigger: payload, trace };
 }
 
+/** The same, but for the time of the last event (written only with a change, to spare writes). */
 const sameState = (a: TRuleState, b: TRuleState) =>
   a.fired === b.fired &&
   (a.holdingSince?.getTime() ?? null) === (b.holdingSince?.getTime() ?? null) &&
@@ -124,6 +141,7 @@ interface StateRow {
   fired: boolean;
   previous: TPayload | null;
   last_payload: TPayload | null;
+  last_at: Date | null;
 }
 
 /**
@@ -136,7 +154,7 @@ async function lockStates(db: TenantDb, pairs: { rule: { id: string }; twinKey: 
     ...new Map(pairs.map((p) => [`${p.rule.id}|${p.twinKey}`, { rule_id: p.rule.id, twin_key: p.twinKey }])).values(),
   ];
   const rows = await db.$queryRaw<StateRow[]>`
-    SELECT s.rule_id, s.twin_key, s.holding_since, s.fired, s.previous, s.last_payload
+    SELECT s.rule_id, s.twin_key, s.holding_since, s.fired, s.previous, s.last_payload, s.last_at
     FROM rule_states s JOIN jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(rule_id uuid, twin_key text)
       ON s.rule_id = k.rule_id AND s.twin_key = k.twin_key
     ORDER BY s.rule_id, s.twin_key FOR UPDATE OF s`;
@@ -148,6 +166,7 @@ const stateOf = (r: StateRow): TRuleState => ({
   fired: r.fired,
   previous: r.previous,
   last: r.last_payload,
+  lastAt: r.last_at,
 });
 
 async function saveStates(db: TenantDb, rows: { ruleId: string; twinKey: string; state: TRuleState }[]): Promise<void> {
@@ -160,16 +179,20 @@ async function saveStates(db: TenantDb, rows: { ruleId: string; twinKey: string;
       fired: r.state.fired,
       previous: r.state.previous,
       last_payload: r.state.last,
+      last_at: r.state.lastAt?.toISOString() ?? null,
     })),
   );
   await db.$executeRaw`
-    INSERT INTO rule_states (rule_id, twin_key, tenant_id, holding_since, fired, previous, last_payload, updated_at)
-    SELECT k.rule_id, k.twin_key, ${db.tenantId}::uuid, k.holding_since, k.fired, k.previous, k.last_payload, clock_timestamp()
+    INSERT INTO rule_states (rule_id, twin_key, tenant_id, holding_since, fired, previous, last_payload, last_at, updated_at)
+    SELECT k.rule_id, k.twin_key, ${db.tenantId}::uuid, k.holding_since, k.fired, k.previous, k.last_payload, k.last_at,
+      clock_timestamp()
     FROM jsonb_to_recordset(${json}::jsonb)
-      AS k(rule_id uuid, twin_key text, holding_since timestamptz, fired boolean, previous jsonb, last_payload jsonb)
+      AS k(rule_id uuid, twin_key text, holding_since timestamptz, fired boolean, previous jsonb, last_payload jsonb,
+        last_at timestamptz)
     ORDER BY k.rule_id, k.twin_key
     ON CONFLICT (rule_id, twin_key) DO UPDATE SET holding_since = excluded.holding_since, fired = excluded.fired,
-      previous = excluded.previous, last_payload = excluded.last_payload, updated_at = excluded.updated_at`;
+      previous = excluded.previous, last_payload = excluded.last_payload, last_at = excluded.last_at,
+      updated_at = excluded.updated_at`;
 }
 
 /**
@@ -183,7 +206,7 @@ export async function checkHold(check: Omit<THoldCheck, "dueAt">, now = new Date
     const rule = index.byId.get(check.ruleId);
     if (!rule) return null;
     const [row] = await db.$queryRaw<StateRow[]>`
-      SELECT rule_id, twin_key, holding_since, fired, previous, last_payload FROM rule_states
+      SELECT rule_id, twin_key, holding_since, fired, previous, last_payload, last_at FROM rule_states
       WHERE rule_id = ${check.ruleId}::uuid AND twin_key = ${check.twinKey} FOR UPDATE`;
     if (!row) return null;
     const state = stateOf(row);

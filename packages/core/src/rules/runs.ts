@@ -27,7 +27,11 @@ export interface TNewRun {
   trace: TConditionTrace | null;
 }
 
-/** Inserts the runs; returns the ids of those that are new (the others were queued before). */
+/**
+ * Inserts the runs (those already there stay as they are); returns the ids of the batch's
+ * runs still queued: new ones, and any an earlier attempt inserted but could not hand to
+ * the queue (the queue's job id is the run's, so none is queued twice).
+ */
 export async function insertRuns(db: TenantDb, runs: TNewRun[]): Promise<string[]> {
   if (!runs.length) return [];
   const rows = runs.map((r) => ({
@@ -47,7 +51,10 @@ export async function insertRuns(db: TenantDb, runs: TNewRun[]): Promise<string[
       AS r(id uuid, rule_id uuid, rule_version int, event text, event_key text, twin_key text, trigger jsonb, trace jsonb)
     ON CONFLICT (rule_id, event_key) DO NOTHING
     RETURNING id`;
-  return inserted.map((r) => r.id);
+  if (inserted.length === rows.length) return inserted.map((r) => r.id);
+  const queued = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM rule_runs WHERE id = ANY(${rows.map((r) => r.id)}::uuid[]) AND status = 'queued'`;
+  return queued.map((r) => r.id);
 }
 
 export interface TStepRecord {

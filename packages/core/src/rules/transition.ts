@@ -1,4 +1,4 @@
-import { geofenceEdgeFields } from "./document";
+import { conditionFields, geofenceEdgeFields } from "./document";
 import type { TCondition } from "./conditions";
 import { evaluateCondition, type TConditionTrace, type TPayload } from "./evaluate";
 import { getPath } from "./paths";
@@ -24,9 +24,11 @@ export interface TRuleState {
   previous: TPayload | null;
   /** The last payload of the stretch: a holds-for check fires with it. */
   last: TPayload | null;
+  /** The time of the newest event taken in: older ones come late and are ignored. */
+  lastAt: Date | null;
 }
 
-export const EMPTY_STATE: TRuleState = { holdingSince: null, fired: false, previous: null, last: null };
+export const EMPTY_STATE: TRuleState = { holdingSince: null, fired: false, previous: null, last: null, lastAt: null };
 
 export interface TTransition {
   holds: boolean;
@@ -36,27 +38,56 @@ export interface TTransition {
   state: TRuleState;
   /** When the holds-for time will have passed if nothing else comes (a check is due then). */
   dueAt: Date | null;
+  /** The event was older than the state's newest and changed nothing. */
+  late?: boolean;
 }
 
 /** Rules whose outcome depends on earlier events keep a state per twin. */
 export const isStateful = (rule: TRuleLogic) =>
   rule.holdsForSeconds > 0 || rule.autoClear || geofenceEdgeFields(rule.condition).length > 0;
 
+/**
+ * Whether an event concerns the rule: a measure event carries one of the values the
+ * condition reads (a humidity reading says nothing about a temperature threshold, and must
+ * not break its holds-for stretch nor clear its alert); any other event always does.
+ */
+export function concerns(rule: TRuleLogic, payload: TPayload): boolean {
+  const fields = valueFields(rule.condition);
+  if (!fields.length) return true;
+  const values = getPath(payload, "measure.values");
+  if (values === undefined) return true;
+  return fields.some((f) => getPath(payload, f) !== undefined);
+}
+
+const valueFieldsOf = new WeakMap<object, string[]>();
+function valueFields(condition: TCondition | null): string[] {
+  if (!condition) return [];
+  let fields = valueFieldsOf.get(condition);
+  if (!fields) {
+    fields = [...new Set(conditionFields(condition).map((f) => f.field))].filter((f) => f.startsWith("measure.values."));
+    valueFieldsOf.set(condition, fields);
+  }
+  return fields;
+}
+
 export function transition(rule: TRuleLogic, state: TRuleState, payload: TPayload, at: Date): TTransition {
+  if (state.lastAt && at.getTime() < state.lastAt.getTime())
+    return { holds: false, trace: null, fire: false, clear: false, state, dueAt: null, late: true };
+  const lastAt = at;
   const evaluation = rule.condition ? evaluateCondition(rule.condition, payload, state.previous) : null;
   const holds = evaluation ? evaluation.holds : true;
   const trace = evaluation?.trace ?? null;
   const edgeFields = geofenceEdgeFields(rule.condition);
   const previous = edgeFields.some((f) => getPath(payload, f) !== undefined) ? payload : state.previous;
   if (rule.holdsForSeconds === 0 && !rule.autoClear)
-    return { holds, trace, fire: holds, clear: false, state: { ...state, previous }, dueAt: null };
+    return { holds, trace, fire: holds, clear: false, state: { ...state, previous, lastAt }, dueAt: null };
   if (!holds)
     return {
       holds,
       trace,
       fire: false,
       clear: state.fired && rule.autoClear,
-      state: { holdingSince: null, fired: false, previous, last: null },
+      state: { holdingSince: null, fired: false, previous, last: null, lastAt },
       dueAt: null,
     };
   const since = state.holdingSince ?? at;
@@ -67,7 +98,7 @@ export function transition(rule: TRuleLogic, state: TRuleState, payload: TPayloa
     trace,
     fire,
     clear: false,
-    state: { holdingSince: since, fired: state.fired || fire, previous, last: state.fired || fire ? null : payload },
+    state: { holdingSince: since, fired: state.fired || fire, previous, last: state.fired || fire ? null : payload, lastAt },
     dueAt: !state.fired && !fire ? dueAt : null,
   };
 }

@@ -49,7 +49,7 @@ export const clearAlertTask = defineTask({
   async run(ctx, args) {
     const twinId = args.everyTwin ? undefined : targetTwin(ctx.trigger, args.on).id;
     const cleared = await ctx.services.tenant((db) =>
-      clearRuleAlerts(db, { ruleId: ctx.rule.id, ...(twinId ? { twinId } : {}), by: `rule ${ctx.rule.name}` }),
+      clearRuleAlerts(db, { ruleId: ctx.rule.id, ...(twinId ? { twinIds: [twinId] } : {}), by: `rule ${ctx.rule.name}` }),
     );
     for (const alert of cleared)
       await ctx.services.alertChanged({ type: "cleared", tenantId: ctx.tenantId, alert, depth: ctx.depth });
