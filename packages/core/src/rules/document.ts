@@ -10,11 +10,15 @@ import { hasTwin, isTriggerPath, type TTriggerEvent, triggerEventOf, ZTrigger } 
 // their task refuses, templates and condition fields the trigger's payload does not have.
 
 export const MAX_HOLDS_FOR_SECONDS = 7 * 86_400;
+export const MAX_ARGS_CHARS = 64 * 1024;
 
 const ZStep = z
   .object({
     task: z.string().max(64),
-    args: z.unknown().default({}),
+    args: z
+      .unknown()
+      .default({})
+      .refine((a) => (JSON.stringify(a) ?? "").length <= MAX_ARGS_CHARS, `at most ${MAX_ARGS_CHARS / 1024} KiB of args`),
     /** The step runs only when this holds too. */
     when: ZCondition.optional(),
   })

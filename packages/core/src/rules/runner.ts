@@ -1,4 +1,5 @@
 import { withTenant } from "@iot/db";
+import { truncated } from "../truncate";
 import type { TStep } from "./document";
 import { evaluateCondition, type TPayload } from "./evaluate";
 import { renderArgs } from "./templates";
@@ -59,6 +60,7 @@ export async function executeRun(tenantId: string, runId: string, opts: TRunOpti
     opts.timeoutMs,
   );
   let failure: { error: string; retry: boolean } | null = null;
+  const last = run.rule_steps.length - 1;
   try {
     for (const [index, step] of run.rule_steps.entries()) {
       if (done.has(index)) continue;
@@ -66,6 +68,8 @@ export async function executeRun(tenantId: string, runId: string, opts: TRunOpti
       const at = records.findIndex((r) => r.index === index);
       if (at >= 0) records[at] = record;
       else records.push(record);
+      // kept as each step ends, so a run taken up again after a crash does not redo it
+      if (!record.error && index < last) await saveSteps(tenantId, runId, records);
       if (record.error) {
         const task = getTask(step.task);
         failure = {
@@ -89,6 +93,13 @@ export async function executeRun(tenantId: string, runId: string, opts: TRunOpti
   );
   if (!failure) return { status: "succeeded" };
   return failure.retry ? { status: "retry", error: failure.error } : { status: "failed", error: failure.error };
+}
+
+function saveSteps(tenantId: string, runId: string, records: TStepRecord[]) {
+  return withTenant(
+    tenantId,
+    (db) => db.$executeRaw`UPDATE rule_runs SET steps = ${JSON.stringify(records)}::jsonb WHERE id = ${runId}::uuid`,
+  );
 }
 
 async function runStep(
@@ -132,10 +143,10 @@ async function runStep(
       ),
       signal,
     );
-    return record({ input: parsed.data, output: output ?? null });
+    return record({ input: truncated(parsed.data), output: truncated(output ?? null) });
   } catch (error) {
     return record({
-      input: parsed.data,
+      input: truncated(parsed.data),
       error: (error as Error)?.message ?? String(error),
       ...(error instanceof StepError ? { attempts: error.attempts } : {}),
     });

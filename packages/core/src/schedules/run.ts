@@ -1,3 +1,4 @@
+import { truncatedJson } from "../truncate";
 import { withTenant } from "@iot/db";
 import { fireScheduledRule } from "../rules/engine";
 import type { TRuleServices } from "../rules/tasks/task";
@@ -32,7 +33,6 @@ export type TScheduleOutcome =
   | { status: "failed"; error: string };
 
 /** The recorded result is cut to this size (its JSON). */
-export const MAX_RESULT_CHARS = 16_384;
 
 interface RunRow {
   enabled: boolean;
@@ -128,18 +128,6 @@ export async function runScheduledRule(
   const runId = await fireScheduledRule(tenantId, ruleId, at, time.key ?? at.toISOString());
   if (runId) await services.queueRun(tenantId, runId);
   return { status: "fired", runId };
-}
-
-/** The result as JSON, cut when it is too long (a preview of its text is kept instead). */
-export function truncatedJson(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value ?? null, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) ?? "null";
-  } catch {
-    text = JSON.stringify(String(value));
-  }
-  if (text.length <= MAX_RESULT_CHARS) return text;
-  return JSON.stringify({ truncated: true, chars: text.length, preview: text.slice(0, MAX_RESULT_CHARS) });
 }
 
 /**

@@ -55,7 +55,7 @@ export const httpRequestTask = defineTask({
           ...(body !== undefined ? { body } : {}),
           signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(args.timeoutMs)]),
         });
-        const text = (await res.text()).slice(0, 2000);
+        const text = await readSome(res, 2000);
         attempts.push({ status: res.status, ms: Date.now() - started });
         if (res.ok) return { status: res.status, attempts: attempts.length, body: text };
         if (res.status !== 429 && res.status < 500)
@@ -93,4 +93,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
     });
   });
+}
+
+/** At most `max` characters of a response body, without reading the rest. */
+async function readSome(res: Response, max: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (text.length < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return text.slice(0, max);
 }
