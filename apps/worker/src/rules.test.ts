@@ -153,6 +153,57 @@ describe("rules engine", () => {
     );
   });
 
+  it("what a rule run does is news for rules too: metadata it sets and measures it computes, one link deeper", async () => {
+    const api = world.tenantAdmin.as();
+    const device = await deviceIn(world, world.tenant.id);
+    const room = await api.assets.create({ model: "Room", reference: `chain-${world.tag}-${randomUUID().slice(0, 4)}` });
+    await api.devices.linkAsset({ deviceId: device.id, assetId: room.id });
+    const first = await api.rules.create(
+      thresholdRule(world, device.id, {
+        steps: [
+          { task: "setMetadata", args: { on: "asset", metadata: { building: "hot at {{measure.values.temperature}}" } } },
+          {
+            task: "pushComputedMeasure",
+            args: { name: "humidity", type: "humidity", values: { humidity: "{{measure.values.temperature}}" } },
+          },
+        ],
+      }),
+    );
+    const follower = await api.rules.create({
+      name: `follows-${randomUUID().slice(0, 6)}`,
+      enabled: true,
+      trigger: { type: "event", event: "asset.updated", models: ["Room"] },
+      condition: {
+        all: [
+          { field: "asset.id", op: "eq", value: room.id },
+          { field: "changed", op: "exists", value: true },
+        ],
+      },
+      steps: [{ task: "notify", args: { title: "{{asset.reference}} is {{asset.metadata.building}}" } }],
+    });
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [temperature(38)] });
+    const runs = await eventually(
+      () => api.rules.runs({ ruleId: follower.id }),
+      (r) => r.items[0]?.status === "succeeded",
+    );
+    expect(runs.items[0]?.trigger).toMatchObject({
+      event: "asset.updated",
+      depth: 1,
+      asset: { metadata: { building: "hot at 38" } },
+    });
+    expect((await api.notifications.list()).items.map((n) => n.title)).toContain(`${room.reference} is hot at 38`);
+    const firstRuns = await eventually(
+      () => api.rules.runs({ ruleId: first.id }),
+      (r) => r.items[0]?.status === "succeeded" || r.items[0]?.status === "failed",
+    );
+    expect(firstRuns.items[0]?.error ?? null).toBeNull();
+    const computed = await withPlatform(
+      (db) => db.$queryRaw<{ origin_type: string; values: unknown }[]>`
+        SELECT origin_type, values FROM measures WHERE asset_id = ${room.id}::uuid AND name = 'humidity'`,
+    );
+    expect(computed).toEqual([{ origin_type: "computed", values: { humidity: 38 } }]);
+  });
+
   it("a geofence exit rule fires on the exit only, not while outside nor inside", async () => {
     const api = world.tenantAdmin.as();
     const tracker = await deviceIn(world, world.tenant.id, world.tracker.model);

@@ -1,4 +1,4 @@
-import { PAYLOAD_QUEUES, QUEUES, ensureDecoderModels, jobs, markFailed } from "@iot/core";
+import { PAYLOAD_QUEUES, QUEUES, ensureDecoderModels, forwardDomainEvents, jobs, markFailed, rulesFeed } from "@iot/core";
 import { isDatabaseUnavailable, withPlatform } from "@iot/db";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -54,6 +54,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
   const rulesQueue = queues.get(jobs.evaluateRules.queue) as Queue;
   const ruleOptions = ruleJobOptions();
+  // what rule runs do to twins (computed measures, metadata, API calls) is news for rules too
+  const stopForwarding = forwardDomainEvents(
+    rulesFeed(() => rulesQueue),
+    { onlyInRuns: true },
+  );
   const rules = ruleJobs({
     redis: connection,
     queues,
@@ -186,6 +191,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     },
     async close() {
       closing = true;
+      stopForwarding();
       await scheduleSync.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -1,14 +1,12 @@
 import {
-  type DomainEvents,
   type TAlertView,
-  type TEventRef,
   alertEvent,
   alertsChannel,
-  jobs,
+  forwardDomainEvents,
   liveChannel,
   liveMessage,
-  measureEvents,
   onDomainEvent,
+  rulesFeed,
 } from "@iot/core";
 import type { AfterCommit } from "@iot/db";
 import { announceScheduleChanged, redis, rulesQueue } from "./queues";
@@ -20,67 +18,16 @@ import { announceScheduleChanged, redis, rulesQueue } from "./queues";
 // procedures for rules, does not start them.
 
 let started = false;
-
-const pending = new Map<string, TEventRef[]>();
-let flushScheduled = false;
-
-function feed(tenantId: string, events: TEventRef[]) {
-  if (!events.length) return;
-  pending.set(tenantId, [...(pending.get(tenantId) ?? []), ...events]);
-  if (flushScheduled) return;
-  flushScheduled = true;
-  setTimeout(() => void flush(), 20);
-}
-
-async function flush() {
-  flushScheduled = false;
-  const batches = [...pending.entries()];
-  pending.clear();
-  try {
-    await rulesQueue().addBulk(
-      batches.map(([tenantId, events]) => ({
-        name: jobs.evaluateRules.name,
-        data: { tenantId, events },
-        opts: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: "exponential", delay: 1000 } },
-      })),
-    );
-  } catch (error) {
-    console.error("rules feed: events not queued:", (error as Error).message);
-  }
-}
-
-const now = () => new Date().toISOString();
-const twinEvent = (event: string, key: string, deviceId: string | null, assetId: string | null, data = {}): TEventRef => ({
-  event,
-  key,
-  at: now(),
-  deviceId,
-  assetId,
-  data,
-});
+const feed = rulesFeed(rulesQueue);
 
 export function startEventBridges(): void {
   if (started) return;
   started = true;
-  onDomainEvent("measures.processed", async (event: DomainEvents["measures.processed"]) => {
-    const { tenantId, source, assetId, measures } = event;
-    feed(
-      tenantId,
-      measureEvents({ deviceId: source.kind === "device" ? source.id : null, assetId, originId: source.id, measures }),
-    );
+  forwardDomainEvents(feed, { onlyInRuns: false });
+  onDomainEvent("measures.processed", async ({ tenantId, source, assetId, measures }) => {
     const message = liveMessage({ tenantId, payloadIds: [], devices: [{ ...source, assetId, measures }] });
     await redis().publish(liveChannel(tenantId), JSON.stringify(message));
   });
-  onDomainEvent("device.linked", (e) =>
-    feed(e.tenantId, [twinEvent("device.linked", `linked:${e.deviceId}:${now()}`, e.deviceId, e.assetId)]),
-  );
-  onDomainEvent("device.unlinked", (e) =>
-    feed(e.tenantId, [twinEvent("device.unlinked", `unlinked:${e.deviceId}:${now()}`, e.deviceId, e.assetId)]),
-  );
-  onDomainEvent("asset.created", (e) => feed(e.tenantId, [twinEvent("asset.created", `created:${e.assetId}`, null, e.assetId)]));
-  onDomainEvent("asset.updated", (e) =>
-    feed(e.tenantId, [twinEvent("asset.updated", `updated:${e.assetId}:${now()}`, null, e.assetId, { changed: e.changed })]),
-  );
 }
 
 /** An alert changed by a user: live in the console, and an event for rules once committed. */

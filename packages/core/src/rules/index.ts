@@ -23,3 +23,4 @@ export * from "./notifications";
 export { guardedFetch, isPrivateAddress } from "./tasks/http-guard";
 export { listensTo, requiredKeys, resetRuleIndexes } from "./rule-index";
 export * from "./delegation";
+export * from "./feed";

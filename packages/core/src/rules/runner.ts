@@ -1,5 +1,6 @@
 import { withTenant } from "@iot/db";
 import { truncated } from "../truncate";
+import { inRuleRun } from "./feed";
 import type { TStep } from "./document";
 import { evaluateCondition, type TPayload } from "./evaluate";
 import { renderArgs } from "./templates";
@@ -128,18 +129,20 @@ async function runStep(
     });
   try {
     const output = await abortable(
-      task.run(
-        {
-          tenantId: run.tenant_id,
-          tenantGroup: run.group,
-          rule: { id: run.rule_id, name: run.rule_name, ownerId: run.owner_id, autoClear: run.auto_clear },
-          runId: run.id,
-          trigger: run.trigger,
-          depth: run.depth,
-          signal,
-          services: { ...opts.services, tenant: (fn) => withTenant(run.tenant_id, fn) },
-        },
-        parsed.data,
+      inRuleRun(run.depth, () =>
+        task.run(
+          {
+            tenantId: run.tenant_id,
+            tenantGroup: run.group,
+            rule: { id: run.rule_id, name: run.rule_name, ownerId: run.owner_id, autoClear: run.auto_clear },
+            runId: run.id,
+            trigger: run.trigger,
+            depth: run.depth,
+            signal,
+            services: { ...opts.services, tenant: (fn) => withTenant(run.tenant_id, fn) },
+          },
+          parsed.data,
+        ),
       ),
       signal,
     );

@@ -49,14 +49,19 @@ export const pushComputedMeasureTask = defineTask({
       name: z.string().min(1).max(40).describe("The asset's measure slot"),
       type: z.string().min(1).max(40).describe("Its measure type, e.g. temperature"),
       values: z.record(z.string(), z.unknown()).describe('e.g. { "temperature": "{{measure.values.temperature}}" }'),
-      measuredAt: z.string().max(64).default("{{at}}").describe("ISO date-time; the trigger's time by default"),
+      measuredAt: z
+        .string()
+        .max(64)
+        .optional()
+        .describe("ISO date-time, e.g. {{measure.measuredAt}}; the trigger's time when not given"),
     })
     .strict(),
   retrySafe: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, "asset");
-    const measuredAt = new Date(args.measuredAt);
-    if (Number.isNaN(measuredAt.getTime())) throw AppError.badRequest(`measuredAt is not a date: ${args.measuredAt}`);
+    const when = args.measuredAt ?? String(ctx.trigger.at);
+    const measuredAt = new Date(when);
+    if (Number.isNaN(measuredAt.getTime())) throw AppError.badRequest(`measuredAt is not a date: ${when}`);
     const values = Object.fromEntries(
       Object.entries(args.values).map(([k, v]) => [
         k,
