@@ -1,4 +1,13 @@
-import { RULE_RUN_JOB_OPTIONS, type TRuleServices, checkHold, evaluateEvents, executeRun, jobs, pruneRuns } from "@iot/core";
+import {
+  RULE_RUN_JOB_OPTIONS,
+  type TRuleServices,
+  checkHold,
+  evaluateEvents,
+  executeRun,
+  jobs,
+  pruneRuns,
+  rulesVersionKey,
+} from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { DelayedError, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -21,7 +30,14 @@ export const ruleJobOptions = (): RuleJobOptions => ({
 
 const runningKey = (tenantId: string) => `iot:rules:running:${tenantId}`;
 
-export function ruleJobs(deps: { redis: Redis; queues: Map<string, Queue>; services: TRuleServices; options: RuleJobOptions }) {
+export function ruleJobs(deps: {
+  redis: Redis;
+  /** The queue prefix, which the rules version keys share with the web process. */
+  prefix: string;
+  queues: Map<string, Queue>;
+  services: TRuleServices;
+  options: RuleJobOptions;
+}) {
   const runs = deps.queues.get(jobs.runRule.queue) as Queue;
   const rules = deps.queues.get(jobs.evaluateRules.queue) as Queue;
   const queueRuns = (tenantId: string, ids: string[]) =>
@@ -35,9 +51,16 @@ export function ruleJobs(deps: { redis: Redis; queues: Map<string, Queue>; servi
         )
       : Promise.resolve([]);
 
+  /** The tenant's rules version; made "0" when Redis has none (never changed, or Redis came back empty). */
+  const rulesVersion = async (tenantId: string): Promise<string | null> => {
+    const key = rulesVersionKey(deps.prefix, tenantId);
+    const result = await deps.redis.multi().set(key, "0", "NX").get(key).exec();
+    return (result?.[1]?.[1] as string | null | undefined) ?? null;
+  };
+
   return {
     async evaluate(p: { tenantId: string; events: Parameters<typeof evaluateEvents>[1] }) {
-      const outcome = await evaluateEvents(p.tenantId, p.events);
+      const outcome = await evaluateEvents(p.tenantId, p.events, { version: await rulesVersion(p.tenantId) });
       await queueRuns(p.tenantId, outcome.runIds);
       if (outcome.checks.length)
         await rules.addBulk(

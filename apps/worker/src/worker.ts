@@ -1,4 +1,13 @@
-import { PAYLOAD_QUEUES, QUEUES, ensureDecoderModels, forwardDomainEvents, jobs, markFailed, rulesFeed } from "@iot/core";
+import {
+  PAYLOAD_QUEUES,
+  QUEUES,
+  ensureDecoderModels,
+  forwardDomainEvents,
+  jobs,
+  markFailed,
+  resetRuleIndexes,
+  rulesFeed,
+} from "@iot/core";
 import { isDatabaseUnavailable, withPlatform } from "@iot/db";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -61,6 +70,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   const rules = ruleJobs({
     redis: connection,
+    prefix: opts.prefix,
     queues,
     services: ruleServices(connection, rulesQueue),
     options: ruleOptions,
@@ -161,6 +171,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     console.error("worker: Redis came back without its data: schedules made again, queued payloads handed to the sweeper");
     await schedule();
     await scheduleSync.reconcile();
+    // rules versions restart from nothing: what this process cached is not to be trusted
+    resetRuleIndexes();
     for (let attempt = 1; !closing; attempt++) {
       try {
         const requeued = await withPlatform(

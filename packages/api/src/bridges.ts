@@ -7,6 +7,7 @@ import {
   liveMessage,
   onDomainEvent,
   rulesFeed,
+  rulesVersionKey,
 } from "@iot/core";
 import type { AfterCommit } from "@iot/db";
 import { announceScheduleChanged, redis, rulesQueue } from "./queues";
@@ -38,7 +39,15 @@ export function announceAlert(db: AfterCommit & { tenantId: string }, type: "ack
   });
 }
 
-/** A rule changed: the worker keeps the timers of schedule-triggered rules in step. */
+/**
+ * A rule changed: the tenant's rules version goes up (workers rebuild their index of its
+ * rules at the next event), and the worker keeps the timers of schedule-triggered rules in
+ * step. Done once committed, before the caller gets its answer: an event it sends next
+ * meets the rule as saved.
+ */
 export function announceRulesChanged(db: AfterCommit & { tenantId: string }, rule: { id: string }): void {
+  db.afterCommit(async () => {
+    await redis().incr(rulesVersionKey(process.env.QUEUE_PREFIX ?? "iot", db.tenantId));
+  });
   announceScheduleChanged(db, { tenantId: db.tenantId, ruleId: rule.id });
 }

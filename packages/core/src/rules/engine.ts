@@ -5,7 +5,7 @@ import { evaluateCondition, type TPayload } from "./evaluate";
 import { buildPayloads } from "./payloads";
 import { insertRuns, type TNewRun } from "./runs";
 import type { TAlertView } from "./tasks/task";
-import { candidates, type IndexRow, ruleIndex, type TIndexedRule } from "./rule-index";
+import { cachedRuleIndex, candidates, type IndexRow, ruleIndex, type TIndexedRule } from "./rule-index";
 import { checkDue, concerns, EMPTY_STATE, type TRuleState, transition } from "./transition";
 
 // The engine: for a batch of a tenant's events, the rules that can match each one (from
@@ -45,14 +45,25 @@ export interface TEvaluationOutcome {
   cleared: TAlertView[];
 }
 
-/** Evaluates a batch of one tenant's events against its enabled rules, in one transaction. */
-export async function evaluateEvents(tenantId: string, events: TEventRefParsed[]): Promise<TEvaluationOutcome> {
+/**
+ * Evaluates a batch of one tenant's events against its enabled rules, in one transaction.
+ * `version`: the tenant's rules version (see rulesVersionKey); when this process's index is
+ * at that version and no rule listens to these events, nothing is asked of the database.
+ */
+export async function evaluateEvents(
+  tenantId: string,
+  events: TEventRefParsed[],
+  opts: { version?: string | null } = {},
+): Promise<TEvaluationOutcome> {
   const outcome: TEvaluationOutcome = { events: events.length, evaluations: 0, runIds: [], checks: [], cleared: [] };
   if (!events.length) return outcome;
+  const version = opts.version ?? null;
+  const known = cachedRuleIndex(tenantId, version);
+  if (known && !events.some((e) => known.byEvent.has(e.event))) return outcome;
   return withTenant(
     tenantId,
     async (db) => {
-      const index = await ruleIndex(db);
+      const index = await ruleIndex(db, version);
       const relevant = events.filter((e) => index.byEvent.has(e.event)).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
       if (!relevant.length) return outcome;
       const payloads = await buildPayloads(db, relevant);

@@ -21,6 +21,6 @@ export { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./tasks/http-task"
 import "./tenant-module";
 export * from "./notifications";
 export { guardedFetch, isPrivateAddress } from "./tasks/http-guard";
-export { listensTo, requiredKeys, resetRuleIndexes } from "./rule-index";
+export { listensTo, requiredKeys, resetRuleIndexes, rulesVersionKey } from "./rule-index";
 export * from "./delegation";
 export * from "./feed";

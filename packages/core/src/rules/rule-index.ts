@@ -33,6 +33,8 @@ interface TEventRules {
 
 export interface TRuleIndex {
   stamp: string;
+  /** The tenant's rules version (a Redis counter the API bumps on each change) it was built at. */
+  version: string | null;
   count: number;
   byEvent: Map<string, TEventRules>;
   byId: Map<string, TIndexedRule>;
@@ -70,18 +72,35 @@ export function requiredKeys(condition: TCondition | null): string[] | null {
 
 const indexes = new Map<string, TRuleIndex>();
 
-/** The tenant's enabled rules, indexed; one cheap query when nothing changed since the last call. */
-export async function ruleIndex(db: TenantDb): Promise<TRuleIndex> {
-  const [s] = await db.$queryRaw<{ stamp: string }[]>`
-    SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) AS stamp
-    FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
-  const stamp = s?.stamp ?? "";
-  const cached = indexes.get(db.tenantId);
-  if (cached && cached.stamp === stamp) return cached;
+/** The rules version key of a tenant: the API bumps it after each change, the worker compares it. */
+export const rulesVersionKey = (prefix: string, tenantId: string) => `${prefix}:rules-version:${tenantId}`;
+
+/** The cached index, when it was built at this version (no query at all). */
+export function cachedRuleIndex(tenantId: string, version: string | null): TRuleIndex | undefined {
+  const cached = indexes.get(tenantId);
+  return version !== null && cached?.version === version ? cached : undefined;
+}
+
+/**
+ * The tenant's enabled rules, indexed. With the tenant's rules version, no query when it
+ * has not changed; without, one cheap stamp query to tell.
+ */
+export async function ruleIndex(db: TenantDb, version: string | null = null): Promise<TRuleIndex> {
+  const known = cachedRuleIndex(db.tenantId, version);
+  if (known) return known;
+  let stamp = "";
+  if (version === null) {
+    const [s] = await db.$queryRaw<{ stamp: string }[]>`
+      SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) AS stamp
+      FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
+    stamp = s?.stamp ?? "";
+    const cached = indexes.get(db.tenantId);
+    if (cached && cached.version === null && cached.stamp === stamp) return cached;
+  }
   const rows = await db.$queryRaw<IndexRow[]>`
     SELECT id, name, version, trigger, trigger_event, models, condition, holds_for_seconds, auto_clear, steps, owner_id
     FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
-  const index: TRuleIndex = { stamp, count: rows.length, byEvent: new Map(), byId: new Map() };
+  const index: TRuleIndex = { stamp, version, count: rows.length, byEvent: new Map(), byId: new Map() };
   const add = (map: Map<string, TIndexedRule[]>, key: string, rule: TIndexedRule) => {
     const list = map.get(key);
     if (list) list.push(rule);
