@@ -87,7 +87,7 @@ export function ruleJobs(deps: {
     },
 
     async checkHold(p: { tenantId: string; ruleId: string; twinKey: string; since: string }) {
-      const id = await checkHold(p);
+      const id = await checkHold(p, { version: await rulesVersion(p.tenantId) });
       if (id) await queueRuns(p.tenantId, [id]);
       return { fired: Boolean(id) };
     },

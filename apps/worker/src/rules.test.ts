@@ -204,6 +204,29 @@ describe("rules engine", () => {
     expect(computed).toEqual([{ origin_type: "computed", values: { humidity: 38 } }]);
   });
 
+  it("a run of local steps takes effect whole or not at all: a failing step leaves no alert behind", async () => {
+    const api = world.tenantAdmin.as();
+    const device = await deviceIn(world, world.tenant.id);
+    const rule = await api.rules.create(
+      thresholdRule(world, device.id, {
+        steps: [
+          { task: "raiseAlert", args: { message: "hot" } },
+          // the sensor model has no metadata field "colour": refused when the step runs
+          { task: "setMetadata", args: { on: "device", metadata: { colour: "red" } } },
+        ],
+      }),
+    );
+    await api.devices.receiveMeasures({ deviceId: device.id, measures: [temperature(45)] });
+    const runs = await eventually(
+      () => api.rules.runs({ ruleId: rule.id }),
+      (r) => r.items[0]?.status === "failed",
+      15_000,
+    );
+    expect(runs.items[0]?.error).toMatch(/step 2 \(setMetadata\)/);
+    expect(runs.items[0]?.attempts).toBe(3); // retry-safe steps: tried three times
+    expect((await api.alerts.search({ ruleId: rule.id })).items).toEqual([]);
+  }, 20_000);
+
   it("a geofence exit rule fires on the exit only, not while outside nor inside", async () => {
     const api = world.tenantAdmin.as();
     const tracker = await deviceIn(world, world.tenant.id, world.tracker.model);

@@ -211,9 +211,13 @@ async function saveStates(db: TenantDb, rows: { ruleId: string; twinKey: string;
  * enough: if no event broke it (nor fired it) meanwhile, the rule fires with the stretch's
  * last payload. Returns the run's id when it queued one.
  */
-export async function checkHold(check: Omit<THoldCheck, "dueAt">, now = new Date()): Promise<string | null> {
+export async function checkHold(
+  check: Omit<THoldCheck, "dueAt">,
+  opts: { version?: string | null; now?: Date } = {},
+): Promise<string | null> {
+  const now = opts.now ?? new Date();
   return withTenant(check.tenantId, async (db) => {
-    const index = await ruleIndex(db);
+    const index = await ruleIndex(db, opts.version ?? null);
     const rule = index.byId.get(check.ruleId);
     if (!rule) return null;
     const [row] = await db.$queryRaw<StateRow[]>`

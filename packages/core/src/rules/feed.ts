@@ -13,13 +13,20 @@ import { MAX_RULE_DEPTH, measureEvents, type TEventRef } from "./event-ref";
 // one link further, and a chain of rules feeding each other stops at MAX_RULE_DEPTH.
 // Outside a run (the web process), events start chains at depth 0.
 
-const runDepth = new AsyncLocalStorage<number>();
+const runDepth = new AsyncLocalStorage<{ depth: number | undefined }>();
 
-/** Runs fn as part of a rule run of this depth. */
-export const inRuleRun = <T>(depth: number, fn: () => Promise<T>): Promise<T> => runDepth.run(depth, fn);
+/** Runs fn as part of a rule run whose depth it sets once known (what commits after fn is still part of it). */
+export const inRuleRun = <T>(fn: (setDepth: (depth: number) => void) => Promise<T>): Promise<T> => {
+  const store: { depth: number | undefined } = { depth: undefined };
+  return runDepth.run(store, () =>
+    fn((depth) => {
+      store.depth = depth;
+    }),
+  );
+};
 
 /** The depth of the rule run this code is part of, if any. */
-export const currentRuleDepth = (): number | undefined => runDepth.getStore();
+export const currentRuleDepth = (): number | undefined => runDepth.getStore()?.depth;
 
 export function rulesFeed(queue: () => Queue) {
   const pending = new Map<string, TEventRef[]>();

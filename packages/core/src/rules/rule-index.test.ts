@@ -29,7 +29,7 @@ function indexOf(rules: TIndexedRule[]): TRuleIndex {
     else if (r.models.length) for (const m of r.models) entry.byModel.set(m, [...(entry.byModel.get(m) ?? []), r]);
     else entry.any.push(r);
   }
-  return { stamp: "", count: rules.length, byEvent: new Map([["measures.processed", entry]]), byId: new Map() };
+  return { stamp: "", version: null, count: rules.length, byEvent: new Map([["measures.processed", entry]]), byId: new Map() };
 }
 
 const event = (device: string, model = "Sensor", asset: { id: string; model: string } | null = null) => ({

@@ -88,14 +88,14 @@ export function cachedRuleIndex(tenantId: string, version: string | null): TRule
 export async function ruleIndex(db: TenantDb, version: string | null = null): Promise<TRuleIndex> {
   const known = cachedRuleIndex(db.tenantId, version);
   if (known) return known;
-  let stamp = "";
+  let stamp = indexes.get(db.tenantId)?.stamp ?? "";
   if (version === null) {
     const [s] = await db.$queryRaw<{ stamp: string }[]>`
       SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(version), 0) AS stamp
       FROM rules WHERE tenant_id = ${db.tenantId}::uuid AND enabled`;
     stamp = s?.stamp ?? "";
     const cached = indexes.get(db.tenantId);
-    if (cached && cached.version === null && cached.stamp === stamp) return cached;
+    if (cached && cached.stamp === stamp) return cached;
   }
   const rows = await db.$queryRaw<IndexRow[]>`
     SELECT id, name, version, trigger, trigger_event, models, condition, holds_for_seconds, auto_clear, steps, owner_id

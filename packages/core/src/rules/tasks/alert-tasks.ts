@@ -16,6 +16,7 @@ export const raiseAlertTask = defineTask({
     })
     .strict(),
   retrySafe: true,
+  local: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, args.on);
     const { alert, raised } = await ctx.services.tenant((db) =>
@@ -46,6 +47,7 @@ export const clearAlertTask = defineTask({
     })
     .strict(),
   retrySafe: true,
+  local: true,
   async run(ctx, args) {
     const twinId = args.everyTwin ? undefined : targetTwin(ctx.trigger, args.on).id;
     const cleared = await ctx.services.tenant((db) =>

@@ -73,6 +73,8 @@ export interface TTask<A extends z.ZodType = z.ZodType> {
   args: A;
   /** Run again after a failure without harm (idempotent): the run is retried. */
   retrySafe: boolean;
+  /** Only the tenant's data, through services.tenant and side effects through services (no network): a run of such steps is one transaction. */
+  local?: boolean;
   run(ctx: TTaskContext, args: z.output<A>): Promise<unknown>;
   /** In words, what run() would do with these args: the dry run's answer. */
   describe(args: z.output<A>, trigger: TPayload): string;

@@ -18,6 +18,7 @@ export const setMetadataTask = defineTask({
     })
     .strict(),
   retrySafe: true,
+  local: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, args.on);
     await ctx.services.tenant(async (db) => {
@@ -57,6 +58,7 @@ export const pushComputedMeasureTask = defineTask({
     })
     .strict(),
   retrySafe: true,
+  local: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, "asset");
     const when = args.measuredAt ?? String(ctx.trigger.at);
