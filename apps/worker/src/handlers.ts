@@ -58,9 +58,10 @@ export const buildHandlers = (
     }),
     handler("purgeAuthRecords", (p) => withPlatform((db) => purgeAuthRecords(db, p.olderThanHours))),
     handler("createMeasurePartitions", (p) => withPlatform((db) => createPartitionsAhead(db, p.monthsAhead))),
-    handler("processPayloads", async (p) => {
+    handler("processPayloads", async (p, job) => {
       const provisioning = process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto";
-      const results = await processPayloads(p.payloadIds, { provisioning, ...pipeline });
+      const ids = await withWaiting(queues.get(job.queueName), p.payloadIds);
+      const results = await processPayloads(ids, { provisioning, ...pipeline });
       const states: Record<string, number> = {};
       for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
       return states;
@@ -73,6 +74,28 @@ export const buildHandlers = (
     handler("runScheduledRule", (p, job) => schedules.runRule(p, job)),
     handler("applyMeasureRetention", () => withPlatform((db) => applyRetention(db), { timeout: 30 * 60_000 })),
   ]);
+
+/** A job's payloads with those of the jobs waiting behind it on its shard, oldest first, up to this many. */
+const MERGED_PAYLOADS = 500;
+
+/**
+ * Under a backlog, a shard's jobs are many and small (the webhook queues what each group
+ * commit stored): a job takes the payloads of the jobs waiting behind it on its shard too,
+ * in their order, and works them as one batch. Those jobs run later and find their
+ * payloads settled, which the pipeline skips; a shard is worked by one worker at a time, so
+ * per-device order holds. A failure leaves their payloads to their own jobs.
+ */
+async function withWaiting(queue: Queue | undefined, own: string[]): Promise<string[]> {
+  if (!queue || own.length >= MERGED_PAYLOADS) return own;
+  const waiting = await queue.getJobs(["wait"], 0, 49, true).catch(() => []);
+  const ids = new Set(own);
+  for (const job of waiting) {
+    const more = (job?.data as { payloadIds?: unknown } | undefined)?.payloadIds;
+    if (!Array.isArray(more) || ids.size + more.length > MERGED_PAYLOADS) break;
+    for (const id of more) if (typeof id === "string") ids.add(id);
+  }
+  return [...ids];
+}
 
 function queueOf(queues: Map<string, Queue>, name: string): Queue {
   const queue = queues.get(name);
