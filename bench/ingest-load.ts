@@ -5,7 +5,7 @@
 //
 //   node --import tsx bench/ingest-load.ts --case single|batched|multi|steady|burst \
 //     --url http://127.0.0.1:3001 --key <ingest API key> --seconds 15 --connections 50 \
-//     --base <epoch ms of the first measure> [--rate <requests/s in all>]
+//     --base <epoch ms of the first measure> [--rate <requests/s in all>] [--profile rules]
 //
 // `batched` posts 100 payloads a request to /batch; `multi` one payload of 100 measures of
 // one device (a gateway or a device sending its buffer); the others one a request. With --rate
@@ -14,6 +14,10 @@
 // over the second (spreadOverSecond), so the requests are too, not all at its start.
 //
 // Device i of 1,000 (bench-dev-<i>) is taken round robin; its n-th measure is at base + n ms.
+//
+// --profile rules (bench/rules.ts; one payload a request): each measure is dated when its
+// request is made (holds-for debounce counts in real time), and device i's k-th payload
+// reads RULES_PROFILE[(k + i) % 10]: one reading above 35, three above 30, six at 20-21.
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 
@@ -44,16 +48,37 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "50" },
     base: { type: "string", default: String(Date.now()) },
     rate: { type: "string", default: "0" },
+    profile: { type: "string", default: "" },
   },
 });
 const batched = args.case === "batched";
 const multi = args.case === "multi";
 const base = Number(args.base);
 const rate = Number(args.rate);
+const rulesProfile = args.profile === "rules";
+
+/** bench:rules' temperatures by (k + i) % 10 (of device i's k-th payload): a spike, three high, six normal. */
+const RULES_PROFILE = [36, 32, 32, 32, 20, 20, 20, 20, 20, 20];
 
 let sent = 0;
 function payload() {
   const n = sent++;
+  if (rulesProfile) {
+    const i = n % DEVICES;
+    const k = Math.floor(n / DEVICES);
+    const t = RULES_PROFILE[(k + i) % RULES_PROFILE.length] as number;
+    return {
+      reference: `bench-dev-${i}`,
+      measures: [
+        {
+          name: "temperature",
+          type: "temperature",
+          values: { temperature: t === 20 ? 20 + (i % 10) / 10 : t },
+          measuredAt: new Date().toISOString(),
+        },
+      ],
+    };
+  }
   return {
     reference: `bench-dev-${n % DEVICES}`,
     measures: [

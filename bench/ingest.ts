@@ -26,7 +26,6 @@
 // BENCH_DRAIN_TIMEOUT (s, 300), BENCH_WORKER_CONCURRENCY (the worker's WORKER_CONCURRENCY),
 // BENCH_INGEST_RATE_PER_MINUTE (the webhook's per-key limit, 100,000,000: no 429 unless
 // lowered), BENCH_WEB=0 (no web process even if built).
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -37,7 +36,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import * as cases from "./ingest-cases";
 import type { LoadResult } from "./ingest-load";
-import { benchDatabase, freePort, freshDatabase, int, mb } from "./lib";
+import { benchDatabase, benchTenant, dropPrefix, freePort, int, mb, processGroup, startIngestAndWorker } from "./lib";
 
 // Before @iot/db is loaded: it reads these once (the children inherit them).
 const { urls, dbName } = benchDatabase("iot_bench_ingest");
@@ -66,68 +65,13 @@ if (CASES.includes("burst") && !CASES.includes("single") && !process.env.BENCH_B
 const WINDOW_MS = 30 * 60_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 
-const { withPlatform, disconnect } = await import("@iot/db");
-const { PAYLOAD_QUEUES, createTenant, ensureDecoderModels, hashPassword, hashToken, newToken } = await import("@iot/core");
+const { disconnect } = await import("@iot/db");
+const { PAYLOAD_QUEUES } = await import("@iot/core");
 
-/** An empty tenant, an ingest key for it (an admin member's key, payloads:write), and that member's password. */
-async function setUp() {
-  await freshDatabase(urls, dbName);
-  const password = randomUUID();
-  const passwordHash = await hashPassword(password);
-  return withPlatform(async (db) => {
-    await ensureDecoderModels(db);
-    const tenant = await createTenant(db, { name: "Bench Ingest", group: "commons" });
-    const userId = randomUUID();
-    const email = `${userId}@bench.test`;
-    const token = newToken("apiKey");
-    await db.user.create({ data: { id: userId, email, name: "bench", passwordHash } });
-    await db.membership.create({ data: { tenantId: tenant.id, userId, profiles: ["admin"] } });
-    const key = { name: "bench ingest", tokenHash: hashToken(token), prefix: token.slice(0, 12), tenantId: tenant.id };
-    await db.apiKey.create({ data: { ...key, userId, permissions: ["payloads:write"] } });
-    return { tenantId: tenant.id, token, email, password };
-  });
-}
-
-const children = new Set<ChildProcess>();
-/** Set when ingest or worker exits before the end: the bench stops rather than wait. */
-let crashed: string | null = null;
-const alive = () => {
-  if (crashed) throw new Error(crashed);
-};
-/** Set when web exits before the end: the bench goes on without it. */
-let webGone: string | null = null;
-function start(name: string, args: string[], opts: { env?: Record<string, string>; cwd?: string; stdout?: "pipe" } = {}) {
-  const child = spawn(process.execPath, args, {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
-    stdio: ["ignore", opts.stdout ?? "ignore", "inherit"],
-  });
-  children.add(child);
-  child.once("exit", (code, signal) => {
-    children.delete(child);
-    if (cleaning || name === "load") return;
-    if (name === "web") webGone = `web exited (${signal ?? code})`;
-    else crashed = `${name} exited (${signal ?? code})`;
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  if ((await Promise.race([exited, sleep(15_000, "timeout")])) === "timeout") child.kill("SIGKILL");
-}
-
-async function waitHealthy(name: string, url: string, seconds = 60) {
-  for (let i = 0; i < seconds * 4; i++) {
-    alive();
-    if (name === "web" && webGone) throw new Error(webGone);
-    if ((await fetch(url).catch(() => null))?.ok) return;
-    await sleep(250);
-  }
-  throw new Error(`${name} not healthy after ${seconds} s: ${url}`);
-}
+/** ingest and worker (an exit is a crash: the bench stops rather than wait), web (the bench goes on without it), the load. */
+const group = processGroup();
+const { alive } = group;
+const webGone = () => group.gone("web");
 
 /**
  * The web app's production server (`next start`, as scripts/start.mjs runs it) if it is
@@ -139,17 +83,18 @@ async function startWeb(email: string, password: string): Promise<{ web: Ctx["we
   if (!existsSync("apps/web/.next/BUILD_ID")) return { web: null, note: "web: not built (npm run build), RSS not measured" };
   const nextBin = createRequire(resolve("apps/web/package.json")).resolve("next/dist/bin/next");
   const port = await freePort();
-  const child = start("web", [nextBin, "start", "-p", String(port)], {
+  const child = group.start("web", [nextBin, "start", "-p", String(port)], {
     cwd: "apps/web",
     env: { REDIS_URL, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    as: "optional",
   });
   const url = `http://127.0.0.1:${port}`;
   const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
   try {
-    await waitHealthy("web", `${url}/healthz`, 120);
+    await group.waitHealthy("web", `${url}/healthz`, 120);
   } catch (e) {
     alive();
-    await stop(child);
+    await group.stop(child);
     return { web: null, note: `web: did not start (${why(e)}), RSS not measured` };
   }
   try {
@@ -168,16 +113,7 @@ async function startWeb(email: string, password: string): Promise<{ web: Ctx["we
   }
 }
 
-async function runLoad(args: string[]): Promise<LoadResult> {
-  const child = start("load", ["--import", "tsx", "bench/ingest-load.ts", ...args], { stdout: "pipe" });
-  let out = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    out += chunk;
-  });
-  const code = await new Promise((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`the load exited with ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1) as string);
-}
+const runLoad = (args: string[]) => group.runLoad<LoadResult>(args);
 
 interface Ctx {
   db: pg.Client;
@@ -202,7 +138,7 @@ async function runCase(ctx: Ctx, spec: Spec): Promise<cases.Row> {
   const base = T0 - (ALL_CASES.length - k) * WINDOW_MS;
   const rawBase = T0 - (2 * ALL_CASES.length - k) * WINDOW_MS;
   const since = (await ctx.db.query<{ t: Date }>("SELECT clock_timestamp() AS t")).rows[0]?.t as Date;
-  const live = ctx.web?.session && !webGone ? cases.subscribeLive(ctx.web.url, ctx.web.session, ctx.tenantId) : null;
+  const live = ctx.web?.session && !webGone() ? cases.subscribeLive(ctx.web.url, ctx.web.session, ctx.tenantId) : null;
   const sampler = cases.startSampler(ctx.pids, spec.name === "burst" ? { ...ctx.watch, since } : undefined);
   const rssBefore = sampler.now();
   const load = await runLoad([
@@ -279,10 +215,9 @@ async function warmUp(ctx: Ctx) {
 let cleaning: Promise<void> | undefined;
 const cleanUp = (redis: Redis, queues: Queue[]) =>
   (cleaning ??= (async () => {
-    await Promise.all([...children].map(stop));
+    await group.stopAll();
     await Promise.all(queues.map((q) => q.close().catch(() => {})));
-    for await (const keys of redis.scanStream({ match: `${PREFIX}:*`, count: 1000 }))
-      if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
+    await dropPrefix(redis, PREFIX);
     redis.disconnect();
     await disconnect();
   })());
@@ -292,26 +227,15 @@ const queues = PAYLOAD_QUEUES.map((name) => new Queue(name, { connection: redis,
 process.once("SIGINT", () => void cleanUp(redis, queues).finally(() => process.exit(130)));
 const owner = new pg.Client({ connectionString: urls.owner });
 try {
-  const { tenantId, token, email, password } = await setUp();
-  const [ingestPort, workerPort] = [await freePort(), await freePort()];
-  const common = { REDIS_URL, QUEUE_PREFIX: PREFIX };
-  const concurrency = process.env.BENCH_WORKER_CONCURRENCY;
+  const { tenantId, token, email, password } = await benchTenant(urls, dbName, "Bench Ingest");
   // BENCH_PROFILE=<dir>: CPU profiles of ingest and worker, written there when they stop
-  const profile = (app: string) =>
-    process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", `${process.env.BENCH_PROFILE}/${app}`] : [];
-  const worker = start("worker", [...profile("worker"), "--import", "tsx", "apps/worker/src/main.ts"], {
-    env: { ...common, WORKER_HEALTH_PORT: String(workerPort), ...(concurrency ? { WORKER_CONCURRENCY: concurrency } : {}) },
+  const { url, ingestPort, workerPort, ingest, worker, healthy } = await startIngestAndWorker(group, {
+    redisUrl: REDIS_URL,
+    prefix: PREFIX,
+    workerConcurrency: process.env.BENCH_WORKER_CONCURRENCY,
+    ingestRatePerMinute: process.env.BENCH_INGEST_RATE_PER_MINUTE ?? "100000000",
   });
-  const ratePerMinute = process.env.BENCH_INGEST_RATE_PER_MINUTE ?? "100000000";
-  const ingest = start("ingest", [...profile("ingest"), "--import", "tsx", "apps/ingest/src/main.ts"], {
-    env: { ...common, INGEST_PORT: String(ingestPort), INGEST_RATE_PER_MINUTE: ratePerMinute },
-  });
-  const url = `http://127.0.0.1:${ingestPort}`;
-  const [{ web, pid: webPid, note: webNote }] = await Promise.all([
-    startWeb(email, password),
-    waitHealthy("ingest", `${url}/healthz`),
-    waitHealthy("worker", `http://127.0.0.1:${workerPort}/healthz`),
-  ]);
+  const [{ web, pid: webPid, note: webNote }] = await Promise.all([startWeb(email, password), healthy]);
   console.log(`ingest on ${ingestPort}, worker health on ${workerPort}, queue prefix ${PREFIX}`);
   console.log(webNote);
   await owner.connect();
@@ -328,7 +252,7 @@ try {
           : { name, seconds: SECONDS, connections: CONNECTIONS };
     rows.push(await runCase(ctx, spec));
   }
-  const webStatus = web ? (webGone ?? (web.session ? null : webNote)) : webNote;
+  const webStatus = web ? (webGone() ?? (web.session ? null : webNote)) : webNote;
   cases.printReport(rows, { webNote: webStatus, burstFactor: BURST_FACTOR });
 } finally {
   await owner.end().catch(() => {});

@@ -15,6 +15,13 @@ const ZWorkerEnvSchema = z.object({
     .regex(/^\d+(,\d+)*$/, "must be shard numbers separated by commas")
     .transform((s) => s.split(",").map(Number))
     .optional(),
+  // the queues this process works (default all), e.g. "payloads,maintenance" for one process
+  // and "rules,rule-runs,schedules" for another: the rules engine on its own core
+  WORKER_QUEUES: z
+    .string()
+    .regex(/^[a-z-]+(,[a-z-]+)*$/, "must be queue names separated by commas")
+    .transform((s) => s.split(","))
+    .optional(),
 });
 
 export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;

@@ -10,6 +10,7 @@ const worker = await startWorker({
   concurrency: env.WORKER_CONCURRENCY,
   sweep: { everyMs: env.SWEEP_EVERY_MS, olderThanSeconds: env.SWEEP_OLDER_THAN_SECONDS },
   shards: env.WORKER_SHARDS,
+  queues: env.WORKER_QUEUES,
 });
 const server = await startHealthServer(worker, env.WORKER_HEALTH_PORT);
 const address = server.address();

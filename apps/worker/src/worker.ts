@@ -25,6 +25,8 @@ export interface WorkerOptions {
   sweep?: { everyMs: number; olderThanSeconds: number };
   /** The payload shards this process works (default: all of them). */
   shards?: number[];
+  /** The queues this process works ("payloads" for the shards; default: every queue). */
+  queues?: string[];
 }
 
 export interface RunningWorker {
@@ -83,7 +85,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     schedules,
   );
   const worked = QUEUES.filter(
-    (q) => !PAYLOAD_QUEUES.includes(q) || !opts.shards || opts.shards.includes(PAYLOAD_QUEUES.indexOf(q)),
+    (q) =>
+      (!PAYLOAD_QUEUES.includes(q) || !opts.shards || opts.shards.includes(PAYLOAD_QUEUES.indexOf(q))) &&
+      (!opts.queues || opts.queues.includes(PAYLOAD_QUEUES.includes(q) ? "payloads" : q)),
   );
   const workers = worked.map(
     (name) =>
