@@ -32,6 +32,7 @@ interface RunForExecution {
   group: string;
   status: string;
   trigger: TPayload;
+  twin_key: string | null;
   steps: TStepRecord[];
   rule_id: string;
   rule_name: string;
@@ -46,7 +47,7 @@ const claimRun = (db: TenantDb, runId: string) =>
     UPDATE rule_runs x SET status = 'running', attempts = x.attempts + 1, started_at = coalesce(x.started_at, clock_timestamp())
     FROM rules r, tenants t
     WHERE x.id = ${runId}::uuid AND r.id = x.rule_id AND t.id = x.tenant_id AND x.status IN ('queued', 'running')
-    RETURNING x.id, x.tenant_id, t."group", x.status, x.trigger, x.steps, r.id AS rule_id, r.name AS rule_name,
+    RETURNING x.id, x.tenant_id, t."group", x.status, x.trigger, x.twin_key, x.steps, r.id AS rule_id, r.name AS rule_name,
       r.steps AS rule_steps, r.owner_id, r.auto_clear, coalesce((x.trigger->>'depth')::int, 0) AS depth`.then(
     (rows) => rows[0] ?? null,
   );
@@ -219,6 +220,7 @@ async function runStep(
           tenantGroup: run.group,
           rule: { id: run.rule_id, name: run.rule_name, ownerId: run.owner_id, autoClear: run.auto_clear },
           runId: run.id,
+          twinKey: run.twin_key,
           trigger: run.trigger,
           depth: run.depth,
           signal,

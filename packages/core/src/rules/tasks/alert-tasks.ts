@@ -1,3 +1,4 @@
+import type { TenantDb } from "@iot/db";
 import { z } from "zod";
 import { clearRuleAlerts, raiseAlert } from "../alerts";
 import { defineTask } from "./task";
@@ -19,6 +20,13 @@ export const raiseAlertTask = defineTask({
   local: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, args.on);
+    const stale =
+      ctx.rule.autoClear && ctx.twinKey
+        ? await ctx.services.tenant((db) => stretchEnded(db, ctx.rule.id, ctx.twinKey as string))
+        : false;
+    // an auto-clear rule whose condition stopped holding before this run came: raised now,
+    // the alert would stay active with nothing left to clear it
+    if (stale) return { raised: false, note: "the condition stopped holding before the alert could be raised" };
     const { alert, raised } = await ctx.services.tenant((db) =>
       raiseAlert(db, {
         rule: ctx.rule,
@@ -35,6 +43,13 @@ export const raiseAlertTask = defineTask({
   },
   describe: (args, trigger) => `raise a ${args.severity} alert on ${twinLabel(trigger, args.on)}: "${args.message}"`,
 });
+
+/** The (rule, twin) state says the stretch this run fired for is over (no state: not tracked). */
+async function stretchEnded(db: TenantDb, ruleId: string, twinKey: string): Promise<boolean> {
+  const [state] = await db.$queryRaw<{ fired: boolean }[]>`
+    SELECT fired FROM rule_states WHERE rule_id = ${ruleId}::uuid AND twin_key = ${twinKey}`;
+  return state !== undefined && !state.fired;
+}
 
 export const clearAlertTask = defineTask({
   name: "clearAlert",

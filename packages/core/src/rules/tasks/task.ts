@@ -59,6 +59,8 @@ export interface TTaskContext {
   tenantGroup: string;
   rule: { id: string; name: string; ownerId: string | null; autoClear: boolean };
   runId: string;
+  /** The twin the run's rule state is kept for (the event's twin), if any. */
+  twinKey: string | null;
   /** The trigger event's payload, as conditions and templates see it. */
   trigger: TPayload;
   depth: number;
