@@ -223,7 +223,7 @@ describe("rules engine", () => {
       15_000,
     );
     expect(runs.items[0]?.error).toMatch(/step 2 \(setMetadata\)/);
-    expect(runs.items[0]?.attempts).toBe(3); // retry-safe steps: tried three times
+    expect(runs.items[0]?.attempts).toBe(1); // refused by the model: not tried again
     expect((await api.alerts.search({ ruleId: rule.id })).items).toEqual([]);
   }, 20_000);
 
@@ -562,6 +562,33 @@ describe("rules engine", () => {
     await expectCode(world.otherAdmin.as(world.tenant.id).rules.list(), "FORBIDDEN");
     await expectCode(world.otherAdmin.as(world.tenant.id).alerts.search(), "FORBIDDEN");
   });
+
+  it("setMetadata runs with no more than the owner's permissions", async () => {
+    const name = `automation_${randomUUID().slice(0, 6).replace(/-/g, "")}`;
+    registerTenantGroup({
+      name,
+      label: "Automation",
+      description: "test",
+      profiles: { automation: ["rules:read", "rules:write", "devices:read", "measures:read"] },
+    });
+    const tenant = await newTenant(world.admin, name);
+    const member = await signedInMember(world.admin, tenant.id, ["automation"]);
+    const device = await deviceIn(world, tenant.id);
+    const rule = await member.as().rules.create(
+      thresholdRule(world, device.id, {
+        steps: [{ task: "setMetadata", args: { on: "device", metadata: { firmware: "2.0" } } }],
+      }),
+    );
+    await world.admin.as(tenant.id).devices.receiveMeasures({ deviceId: device.id, measures: [temperature(50)] });
+    const runs = await eventually(
+      () => member.as().rules.runs({ ruleId: rule.id }),
+      (r) => r.items[0]?.status === "failed",
+      15_000,
+    );
+    expect(runs.items[0]?.error).toMatch(/lacks devices:write/);
+    expect(runs.items[0]?.attempts).toBe(1); // a refusal is not retried
+    expect((await world.admin.as(tenant.id).devices.get({ id: device.id })).metadata).not.toMatchObject({ firmware: "2.0" });
+  }, 20_000);
 
   it("copies a tenant group's default rules into each new tenant", async () => {
     const name = `rules_group_${randomUUID().slice(0, 6).replace(/-/g, "")}`;

@@ -1,4 +1,5 @@
 import { type TenantDb, withTenant } from "@iot/db";
+import { AppError } from "../errors";
 import { truncated } from "../truncate";
 import { inRuleRun } from "./feed";
 import type { TStep } from "./document";
@@ -163,7 +164,7 @@ async function runSteps(
           records,
           failure: {
             error: `step ${index + 1} (${step.task}): ${rec.error}`,
-            retry: Boolean(task?.retrySafe) && !controller.signal.aborted && opts.attempt < opts.maxAttempts,
+            retry: Boolean(task?.retrySafe) && !rec.final && !controller.signal.aborted && opts.attempt < opts.maxAttempts,
           },
         };
       }
@@ -235,6 +236,8 @@ async function runStep(
     return record({
       input: truncated(parsed.data),
       error: (error as Error)?.message ?? String(error),
+      // refused (bad data, missing permission, gone): trying again changes nothing
+      ...(error instanceof AppError && error.code !== "TOO_MANY_REQUESTS" ? { final: true } : {}),
       ...(error instanceof StepError ? { attempts: error.attempts } : {}),
     });
   }

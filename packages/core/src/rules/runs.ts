@@ -67,6 +67,8 @@ export interface TStepRecord {
   /** Retries inside the task (an HTTP call's attempts...). */
   attempts?: unknown[];
   skipped?: string;
+  /** The failure is a refusal (bad data, missing permission): not retried. */
+  final?: boolean;
   durationMs: number;
 }
 

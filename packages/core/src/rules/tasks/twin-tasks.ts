@@ -3,6 +3,7 @@ import { writeAssetMetadata } from "../../twins/assets";
 import { updateDeviceMetadata } from "../../twins/devices";
 import { ingestMeasures } from "../../measures/ingest";
 import { AppError } from "../../errors";
+import { assertOwnerMay } from "../owner";
 import { defineTask } from "./task";
 import { targetTwin, twinLabel, ZTwinTarget } from "./twin-target";
 
@@ -21,6 +22,7 @@ export const setMetadataTask = defineTask({
   local: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, args.on);
+    await assertOwnerMay(ctx, twin.kind === "device" ? "devices:write" : "assets:write");
     await ctx.services.tenant(async (db) => {
       if (twin.kind === "device") await updateDeviceMetadata(db, { id: twin.id, metadata: args.metadata }, false);
       else
@@ -61,6 +63,7 @@ export const pushComputedMeasureTask = defineTask({
   local: true,
   async run(ctx, args) {
     const twin = targetTwin(ctx.trigger, "asset");
+    await assertOwnerMay(ctx, "measures:write");
     const when = args.measuredAt ?? String(ctx.trigger.at);
     const measuredAt = new Date(when);
     if (Number.isNaN(measuredAt.getTime())) throw AppError.badRequest(`measuredAt is not a date: ${when}`);
