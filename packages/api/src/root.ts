@@ -3,6 +3,7 @@ import { assetGroupsRouter } from "./routers/asset-groups";
 import { assetsRouter } from "./routers/assets";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { dashboardsRouter } from "./routers/dashboards";
 import { devicesRouter } from "./routers/devices";
 import { measuresRouter } from "./routers/measures";
 import { modelsRouter } from "./routers/models";
@@ -29,6 +30,7 @@ export const appRouter = createRouter({
   alerts: alertsRouter,
   schedules: schedulesRouter,
   notifications: notificationsRouter,
+  dashboards: dashboardsRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

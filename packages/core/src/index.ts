@@ -37,3 +37,4 @@ export * from "./decoders/index";
 export * from "./payloads/index";
 export * from "./rules/index";
 export * from "./schedules/index";
+export * from "./dashboards/index";

@@ -3,6 +3,7 @@ import { BASE_PROFILES, type TenantPermission } from "../auth/permissions";
 import type { TAssetModelInput } from "../twins/models";
 import type { TScheduleDocumentInput } from "../schedules/document";
 import { AppError } from "../errors";
+import type { TDashboardDocumentInput } from "../dashboards/document";
 import type { TRuleDocumentInput } from "../rules/document";
 
 // Tenant groups are registered in code: each names the profiles of its tenants and may
@@ -19,6 +20,8 @@ export interface TenantGroup {
   assetModels?: Omit<TAssetModelInput, "tenantGroup">[];
   /** Assets every new tenant of the group starts with. */
   defaultAssets?: { model: string; reference: string; metadata?: Record<string, unknown> }[];
+  /** Template dashboards every new tenant of the group starts with (a copy each). */
+  defaultDashboards?: TDashboardDocumentInput[];
   /** Rules every new tenant of the group starts with (a copy each). */
   defaultRules?: TRuleDocumentInput[];
   /** Default settings of new tenants of the group. */

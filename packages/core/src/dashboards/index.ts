@@ -1,0 +1,5 @@
+import "./tenant-module";
+
+export * from "./widgets";
+export * from "./document";
+export * from "./store";
