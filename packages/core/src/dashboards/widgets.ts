@@ -173,7 +173,7 @@ export function listWidgetTypes() {
 export function variableRefs(settings: unknown): { path: (string | number)[]; name: string }[] {
   const refs: { path: (string | number)[]; name: string }[] = [];
   const walk = (value: unknown, at: (string | number)[]) => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i]));
+    if (Array.isArray(value)) for (const [i, v] of value.entries()) walk(v, [...at, i]);
     else if (value && typeof value === "object")
       for (const [k, v] of Object.entries(value)) {
         if (k === "variable" && typeof v === "string") refs.push({ path: [...at, k], name: v });
