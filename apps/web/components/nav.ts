@@ -31,7 +31,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
       { label: "Schedules", href: "/schedules", permission: "schedules:read", ready: true },
     ],
   },
-  { section: "Dashboards", items: [{ label: "Dashboards", href: "/dashboards", permission: "dashboards:read", ready: false }] },
+  { section: "Dashboards", items: [{ label: "Dashboards", href: "/dashboards", permission: "dashboards:read", ready: true }] },
   {
     section: "Administration",
     items: [
