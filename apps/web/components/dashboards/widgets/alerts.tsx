@@ -1,0 +1,52 @@
+"use client";
+import { skipToken, useQuery } from "@tanstack/react-query";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { useTwinId } from "../live";
+import { resolveSource } from "../types";
+import { Muted, type WidgetContext } from "./common";
+
+export interface AlertsSettings {
+  severity?: ("info" | "warning" | "critical")[];
+  model?: string;
+  variable?: string;
+  limit?: number;
+}
+
+export function AlertsWidget({ settings, ctx }: { settings: AlertsSettings; ctx: WidgetContext }) {
+  const trpc = useTRPC();
+  const twin = settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null;
+  const twinId = useTwinId(twin);
+  const waiting = Boolean(settings.variable) && !twinId;
+  const alerts = useQuery(
+    trpc.alerts.search.queryOptions(
+      waiting
+        ? skipToken
+        : {
+            status: ["active", "acknowledged"],
+            ...(settings.severity?.length ? { severity: settings.severity } : {}),
+            ...(settings.model ? { model: settings.model } : {}),
+            ...(twinId ? { twinId } : {}),
+            limit: settings.limit ?? 20,
+          },
+      { refetchInterval: ctx.live ? 10_000 : ctx.every },
+    ),
+  );
+  if (waiting) return <Muted>Pick the variable’s twin.</Muted>;
+  if (alerts.error) return <Muted>{errorMessage(alerts.error)}</Muted>;
+  const items = alerts.data?.items ?? [];
+  if (!items.length) return <Muted>No open alert.</Muted>;
+  return (
+    <ul className="h-full space-y-1 overflow-auto text-sm">
+      {items.map((a) => (
+        <li key={a.id} className="flex gap-2">
+          <span
+            className={`mt-1.5 size-2 shrink-0 rounded-full ${a.severity === "critical" ? "bg-red-500" : a.severity === "warning" ? "bg-amber-500" : "bg-sky-500"}`}
+          />
+          <span className="min-w-0">
+            <span className="font-medium">{a.twin.reference}</span> <span className="text-zinc-500">{a.message}</span>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

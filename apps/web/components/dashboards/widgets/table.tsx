@@ -1,0 +1,117 @@
+"use client";
+import { skipToken, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { Muted, type WidgetContext } from "./common";
+
+type Column =
+  | { kind: "reference"; label?: string }
+  | { kind: "model"; label?: string }
+  | { kind: "metadata"; field: string; label?: string }
+  | { kind: "measure"; measure: string; field: string; label?: string };
+export interface TableSettings {
+  of?: "assets" | "devices";
+  model?: string;
+  columns?: Column[];
+  sort?: { column: number; direction?: "asc" | "desc" };
+  pageSize?: number;
+  filter?: string;
+}
+
+const columnLabel = (c: Column) =>
+  c.label ??
+  (c.kind === "metadata"
+    ? c.field
+    : c.kind === "measure"
+      ? `${c.measure}.${c.field}`
+      : c.kind === "model"
+        ? "Model"
+        : "Reference");
+
+function cellOf(
+  c: Column,
+  twin: { reference: string; model: string; metadata: Record<string, unknown>; measures: Record<string, unknown> },
+) {
+  if (c.kind === "reference") return twin.reference;
+  if (c.kind === "model") return twin.model;
+  if (c.kind === "metadata") return twin.metadata[c.field];
+  const m = twin.measures?.[c.measure] as { values?: Record<string, unknown> } | undefined;
+  return m?.values?.[c.field];
+}
+
+const show = (v: unknown) => (v === undefined || v === null ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+
+export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: WidgetContext }) {
+  const trpc = useTRPC();
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const columns = settings.columns ?? [];
+  const sortColumn = settings.sort ? columns[settings.sort.column] : undefined;
+  const sortField = sortColumn?.kind === "model" ? "model" : "reference";
+  const parts = [...(settings.model ? [{ model: settings.model }] : []), ...(settings.filter ? [{ text: settings.filter }] : [])];
+  const input = {
+    ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
+    sort: { field: sortField, order: settings.sort?.direction ?? "asc" } as const,
+    limit: settings.pageSize ?? 20,
+    withTotal: true,
+    ...(cursors.at(-1) ? { cursor: cursors.at(-1) } : {}),
+  };
+  const refetch = { refetchInterval: ctx.live ? 10_000 : ctx.every };
+  const assets = useQuery(trpc.assets.search.queryOptions(settings.of !== "devices" ? input : skipToken, refetch));
+  const devices = useQuery(trpc.devices.search.queryOptions(settings.of === "devices" ? input : skipToken, refetch));
+  const page = settings.of === "devices" ? devices : assets;
+  const items = (page.data?.items ?? []) as {
+    id: string;
+    reference: string;
+    model: string;
+    metadata: Record<string, unknown>;
+    measures: Record<string, unknown>;
+  }[];
+  if (page.error) return <Muted>{errorMessage(page.error)}</Muted>;
+  return (
+    <div className="flex h-full flex-col">
+      <div className="min-h-0 flex-1 overflow-auto">
+        <table className="w-full text-left text-sm">
+          <thead>
+            <tr>
+              {columns.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
+                <th key={i} className="border-b border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-500 dark:border-zinc-800">
+                  {columnLabel(c)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((t) => (
+              <tr key={t.id}>
+                {columns.map((c, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
+                  <td key={i} className="border-b border-zinc-100 px-2 py-1 tabular-nums dark:border-zinc-800/60">
+                    {show(cellOf(c, t))}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex items-center justify-between pt-1 text-xs text-zinc-500">
+        <span>{page.data?.total != null ? `${page.data.total} in all` : ""}</span>
+        <span className="flex gap-1">
+          <Button size="sm" variant="ghost" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Previous
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!page.data?.nextCursor}
+            onClick={() => setCursors((c) => [...c, page.data?.nextCursor ?? undefined])}
+          >
+            Next
+          </Button>
+        </span>
+      </div>
+    </div>
+  );
+}

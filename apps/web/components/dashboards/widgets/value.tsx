@@ -1,0 +1,117 @@
+"use client";
+import { skipToken, useQuery } from "@tanstack/react-query";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { useLivePoints, useTwinId } from "../live";
+import { resolveSource, type Source, type Threshold, thresholdColor } from "../types";
+import { Muted, type WidgetContext } from "./common";
+
+export interface ValueSettings {
+  source?: Source;
+  measure?: string;
+  field?: string;
+  unit?: string;
+  decimals?: number;
+  trend?: boolean;
+  min?: number;
+  max?: number;
+  thresholds?: Threshold[];
+}
+
+export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings; gauge: boolean; ctx: WidgetContext }) {
+  const trpc = useTRPC();
+  const twin = resolveSource(settings.source, ctx.variables, ctx.picked);
+  const id = useTwinId(twin);
+  const opts = { refetchInterval: ctx.every };
+  const asset = useQuery(
+    trpc.assets.getLastMeasures.queryOptions(twin?.kind === "asset" && id ? { assetId: id } : skipToken, opts),
+  );
+  const device = useQuery(
+    trpc.devices.getLastMeasures.queryOptions(twin?.kind === "device" && id ? { deviceId: id } : skipToken, opts),
+  );
+  const live = useLivePoints(twin?.kind, id, ctx.live);
+  // the two newest measures of the range: the trend arrow
+  const wantTrend = !gauge && settings.trend !== false && Boolean(settings.measure);
+  const recent = { from: ctx.from, to: ctx.to, limit: 2, names: [settings.measure ?? ""] };
+  const assetRecent = useQuery(
+    trpc.assets.getMeasures.queryOptions(
+      wantTrend && twin?.kind === "asset" && id ? { ...recent, assetId: id } : skipToken,
+      opts,
+    ),
+  );
+  const deviceRecent = useQuery(
+    trpc.devices.getMeasures.queryOptions(
+      wantTrend && twin?.kind === "device" && id ? { ...recent, deviceId: id } : skipToken,
+      opts,
+    ),
+  );
+  if (!twin) return <Muted>Pick a twin (or a variable) for this widget.</Muted>;
+  const last = (twin.kind === "asset" ? asset.data : device.data)?.[settings.measure ?? ""];
+  let value = last?.values[settings.field ?? ""];
+  let at = last ? new Date(last.measuredAt) : undefined;
+  for (const p of live)
+    if (p.key === settings.measure && p.values[settings.field ?? ""] !== undefined && (!at || p.measuredAt >= at)) {
+      value = p.values[settings.field ?? ""];
+      at = p.measuredAt;
+    }
+  const error = asset.error ?? device.error;
+  if (error) return <Muted>{errorMessage(error)}</Muted>;
+  if (typeof value !== "number") return <Muted>{value === undefined ? "No value yet." : String(value)}</Muted>;
+  const color = thresholdColor(value, settings.thresholds);
+  const recentPage = twin.kind === "asset" ? assetRecent.data : deviceRecent.data;
+  const history = (recentPage?.kind === "raw" ? recentPage.items : [])
+    .map((m) => m.values[settings.field ?? ""])
+    .filter((v): v is number => typeof v === "number");
+  // against the measure before the shown one (the newest stored one when a live value came since)
+  const previous = history[0] === value ? history[1] : history[0];
+  const trend = previous === undefined || previous === value ? "→" : value > previous ? "▲" : "▼";
+  const text = value.toFixed(settings.decimals ?? 1);
+  if (gauge) {
+    const min = settings.min ?? 0;
+    const max = settings.max ?? 100;
+    const ratio = Math.min(1, Math.max(0, (value - min) / (max - min || 1)));
+    const angle = Math.PI * (1 - ratio);
+    const x = 50 + 40 * Math.cos(angle);
+    const y = 50 - 40 * Math.sin(angle);
+    return (
+      <div className="flex h-full flex-col items-center justify-center" data-testid="widget-value">
+        <svg viewBox="0 0 100 60" className="w-full max-w-56" role="img" aria-label={`${text} ${settings.unit ?? ""}`}>
+          <path d="M10 50 A40 40 0 0 1 90 50" fill="none" stroke="currentColor" strokeOpacity={0.15} strokeWidth={8} />
+          <path
+            d={`M10 50 A40 40 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)}`}
+            fill="none"
+            stroke={color ?? "#4f46e5"}
+            strokeWidth={8}
+          />
+          <text x="50" y="48" textAnchor="middle" fontSize="12" fill="currentColor" fontWeight={600}>
+            {text}
+            {settings.unit ? ` ${settings.unit}` : ""}
+          </text>
+        </svg>
+        <p className="text-xs text-zinc-500">
+          {min} – {max}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="flex h-full flex-col justify-center">
+      <p className="text-3xl font-semibold tabular-nums" style={color ? { color } : undefined} data-testid="widget-value">
+        {text}
+        {settings.unit && <span className="ml-1 text-base font-normal text-zinc-500">{settings.unit}</span>}
+        {wantTrend && history.length > 0 && (
+          <span
+            className="ml-2 text-base font-normal text-zinc-500"
+            data-testid="widget-trend"
+            title={`before: ${previous ?? "—"}`}
+          >
+            {trend}
+          </span>
+        )}
+      </p>
+      <p className="mt-1 text-xs text-zinc-500">
+        {twin.reference} · {settings.measure}.{settings.field}
+        {at ? ` · ${at.toLocaleString()}` : ""}
+      </p>
+    </div>
+  );
+}
