@@ -9,13 +9,15 @@ import {
   SIMULATED_ACTIONS,
   createApiKey,
   createAsset,
+  createDashboard,
+  createRule,
   getDecoder,
   hashToken,
   type Principal,
   linkAsset,
   simulatedReference,
 } from "@iot/core";
-import { withPlatform, withTenant } from "@iot/db";
+import { type TenantDb, withPlatform, withTenant } from "@iot/db";
 
 export const DEMO_KEY_FILE =
   process.env.DEMO_KEY_FILE ?? resolve(dirname(fileURLToPath(import.meta.url)), "..", ".demo", "ingest-key.json");
@@ -66,7 +68,108 @@ export async function seedSimulation(opts: { tenantName: string; adminEmail: str
     }
   });
 
+  await withTenant(tenant.id, (db) => seedDemoAutomation(db, tenant.group, opts.adminEmail));
   await writeIngestKey(tenant.id, opts);
+}
+
+/**
+ * A dashboard over the simulated rooms and devices, and a rule to try (disabled: enable
+ * it in the console, and an alert comes when a lab stays warm), made once.
+ */
+async function seedDemoAutomation(db: TenantDb, group: string, adminEmail: string) {
+  const room = (reference: string) => ({ twin: { kind: "asset" as const, model: "Room", reference } });
+  const temperature = (source: object, label: string, color: string) => ({
+    source,
+    measure: "temperature",
+    field: "temperature",
+    label,
+    color,
+  });
+  const [taken] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM dashboards WHERE title = 'Lab rooms'`;
+  if (!taken?.n)
+    await createDashboard(
+      db,
+      {
+        title: "Lab rooms",
+        description: "The two lab rooms fed by the simulated Elsys sensors.",
+        icon: "building",
+        variables: [{ name: "room", label: "Room", kind: "asset", model: "Room", default: "lab-1" }],
+        widgets: [
+          {
+            id: "temperature",
+            type: "value",
+            title: "Temperature",
+            settings: {
+              source: { variable: "room" },
+              measure: "temperature",
+              field: "temperature",
+              unit: "°C",
+              thresholds: [{ value: 24.5, color: "#dc2626" }],
+            },
+            layout: { x: 0, y: 0, w: 3, h: 4 },
+          },
+          {
+            id: "humidity",
+            type: "gauge",
+            title: "Humidity",
+            settings: { source: { variable: "room" }, measure: "humidity", field: "humidity", min: 0, max: 100, unit: "%" },
+            layout: { x: 3, y: 0, w: 3, h: 4 },
+          },
+          {
+            id: "temperatures",
+            type: "chart",
+            title: "Both labs",
+            settings: {
+              kind: "line",
+              series: [temperature(room("lab-1"), "lab-1", "#4f46e5"), temperature(room("lab-2"), "lab-2", "#059669")],
+              thresholds: [{ value: 24.5, color: "#dc2626", label: "warm" }],
+            },
+            layout: { x: 6, y: 0, w: 6, h: 8 },
+          },
+          {
+            id: "rooms",
+            type: "table",
+            title: "Rooms",
+            settings: {
+              of: "assets",
+              model: "Room",
+              columns: [
+                { kind: "reference" },
+                { kind: "metadata", field: "floor" },
+                { kind: "measure", measure: "temperature", field: "temperature" },
+              ],
+            },
+            layout: { x: 0, y: 4, w: 6, h: 6 },
+          },
+          { id: "alerts", type: "alerts", title: "Alerts", settings: {}, layout: { x: 0, y: 10, w: 6, h: 5 } },
+          { id: "trackers", type: "map", title: "Trackers", settings: { of: "devices" }, layout: { x: 6, y: 8, w: 6, h: 7 } },
+        ],
+        timeRange: { relative: "1h" },
+        refresh: { mode: "live" },
+      },
+      { group, ownerId: null },
+    );
+  const [rule] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM rules WHERE name = 'Lab too warm'`;
+  if (!rule?.n)
+    await createRule(
+      db,
+      {
+        name: "Lab too warm",
+        description: `A lab above 24.5 °C for a minute raises an alert, cleared when it cools down; seeded for ${adminEmail} to try.`,
+        enabled: false,
+        trigger: { type: "event", event: "measures.processed", models: ["Room"] },
+        condition: { field: "measure.values.temperature", op: "gt", value: 24.5 },
+        holdsForSeconds: 60,
+        autoClear: true,
+        steps: [
+          {
+            task: "raiseAlert",
+            args: { severity: "warning", message: "{{asset.reference}} is at {{measure.values.temperature}} °C" },
+          },
+        ],
+      },
+      { group, ownerId: null },
+    );
 }
 
 async function writeIngestKey(tenantId: string, opts: { tenantName: string; adminEmail: string; ingestUrl: string }) {
