@@ -9,6 +9,7 @@ import { Badge, Card, Notice, PageHeader } from "@/components/ui/surface";
 import { MetadataForm } from "@/components/twins/metadata-form";
 import { formatWhen } from "@/components/twins/status-badge";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { AssetDashboards } from "@/components/dashboards/asset-dashboards";
 import { MeasuresPanel } from "@/components/measures/measures-panel";
 import { HistoryTimeline } from "./history-timeline";
 
@@ -123,6 +124,7 @@ export default function AssetPage() {
       <section className="mt-6" aria-label="Measures">
         <MeasuresPanel twin={{ kind: "asset", id: a.id }} />
       </section>
+      <AssetDashboards asset={{ model: a.model, reference: a.reference }} />
       <ConfirmDialog
         open={deleting}
         title={`Delete ${a.reference}?`}
