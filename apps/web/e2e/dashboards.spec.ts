@@ -64,3 +64,52 @@ test("a dashboard built in the editor shows a device's value and chart after sav
   await page.goto("/dashboards");
   await expect(page.getByTestId("dashboard-row").filter({ hasText: `Climate ${tag}` })).toContainText("2");
 });
+
+// The reference's template dashboards by model: bound to Room, a dashboard is a tab on each
+// room's page, drawn with that room as its asset variable.
+test("a dashboard bound to an asset model is a tab on each of its assets' pages", async ({ page, baseURL }) => {
+  test.setTimeout(60_000);
+  const tag = unique("b").slice(2);
+  let tenantId = "";
+  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
+  const { token } = await api().auth.login.mutate(E2E_ADMIN);
+  const admin = api(token);
+  const tenant = await admin.tenants.create.mutate({ name: `Bound ${tag}`, group: "commons" });
+  tenantId = tenant.id;
+  const rooms = [];
+  for (const [name, temperature] of [
+    ["a", 21.5],
+    ["b", 23.5],
+  ] as const) {
+    const room = await admin.assets.create.mutate({ model: "Room", reference: `room-${tag}-${name}` });
+    await admin.assets.measureIngest.mutate({
+      assetId: room.id,
+      measures: [{ measuredAt: new Date(), type: "temperature", name: "temperature", values: { temperature } }],
+    });
+    rooms.push(room);
+  }
+  await admin.dashboards.create.mutate({
+    title: `Room view ${tag}`,
+    assetModel: "Room",
+    widgets: [
+      {
+        id: "t",
+        type: "value",
+        title: "Temperature",
+        settings: { source: { variable: "asset" }, measure: "temperature", field: "temperature" },
+        layout: { x: 0, y: 0, w: 4, h: 4 },
+      },
+    ],
+  });
+
+  await signIn(page);
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: tenant.name });
+  for (const [i, expected] of [
+    [1, "23.5"],
+    [0, "21.5"],
+  ] as const) {
+    await page.goto(`/assets/${rooms[i]?.id}`);
+    await expect(page.getByTestId("asset-dashboard-tab")).toHaveText(`Room view ${tag}`);
+    await expect(page.getByTestId("widget-t").getByTestId("widget-value")).toContainText(expected);
+  }
+});
