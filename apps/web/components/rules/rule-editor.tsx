@@ -2,10 +2,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import { Button } from "@/components/ui/button";
 import { Field, Input, Options, Select } from "@/components/ui/field";
-import { Card, Notice } from "@/components/ui/surface";
-import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
+import { SaveFeedback } from "@/components/ui/save-feedback";
+import { Card } from "@/components/ui/surface";
+import { fieldErrors, useTRPC } from "@/lib/trpc";
 import { ConditionBuilder } from "./condition-builder";
 import { COMMON_PATHS, type Draft, payloadPaths, toDocument } from "./draft";
 import { DryRunPanel } from "./dry-run-panel";
@@ -244,30 +244,17 @@ export function RuleEditor({
           )}
         </Card>
 
-        {Object.keys(errors).length > 0 && (
-          <Notice>
-            <p className="font-medium">The rule is not saved:</p>
-            <ul className="list-inside list-disc" data-testid="rule-errors">
-              {Object.entries(errors).map(([path, message]) => (
-                <li key={path}>
-                  <code>{path || "rule"}</code>: {message}
-                </li>
-              ))}
-            </ul>
-          </Notice>
-        )}
-        {save.error && !Object.keys(fieldErrors(save.error)).length && <Notice>{errorMessage(save.error)}</Notice>}
-        {saved && <Notice tone="success">Saved.</Notice>}
-        {canWrite && (
-          <div className="flex gap-2">
-            <Button type="submit" disabled={save.isPending} data-testid="rule-save">
-              {save.isPending ? "Saving…" : rule ? "Save" : "Create rule"}
-            </Button>
-            <Button variant="secondary" onClick={() => router.push("/rules")}>
-              Back to rules
-            </Button>
-          </div>
-        )}
+        <SaveFeedback
+          noun="rule"
+          errors={errors}
+          error={save.error}
+          saved={saved}
+          pending={save.isPending}
+          canWrite={canWrite}
+          creating={!rule}
+          testId="rule"
+          onBack={() => router.push("/rules")}
+        />
       </form>
       <div className="space-y-4">
         <DryRunPanel build={build} trigger={trigger} />

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Options, Select } from "@/components/ui/field";
+import { SaveFeedback } from "@/components/ui/save-feedback";
 import { Card, Notice } from "@/components/ui/surface";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 import { COMMON_TIMEZONES, cronShapeHint, type Schedule, type ScheduleDraft, toDocument } from "./draft";
@@ -393,30 +394,17 @@ export function ScheduleEditor({
         </Card>
       )}
 
-      {Object.keys(errors).length > 0 && (
-        <Notice>
-          <p className="font-medium">The schedule is not saved:</p>
-          <ul className="list-inside list-disc" data-testid="schedule-errors">
-            {Object.entries(errors).map(([path, message]) => (
-              <li key={path}>
-                <code>{path || "schedule"}</code>: {message}
-              </li>
-            ))}
-          </ul>
-        </Notice>
-      )}
-      {save.error && !Object.keys(fieldErrors(save.error)).length && <Notice>{errorMessage(save.error)}</Notice>}
-      {saved && <Notice tone="success">Saved.</Notice>}
-      {canWrite && (
-        <div className="flex gap-2">
-          <Button type="submit" disabled={save.isPending} data-testid="schedule-save">
-            {save.isPending ? "Saving…" : schedule ? "Save" : "Create schedule"}
-          </Button>
-          <Button variant="secondary" onClick={() => router.push("/schedules")}>
-            Back to schedules
-          </Button>
-        </div>
-      )}
+      <SaveFeedback
+        noun="schedule"
+        errors={errors}
+        error={save.error}
+        saved={saved}
+        pending={save.isPending}
+        canWrite={canWrite}
+        creating={!schedule}
+        testId="schedule"
+        onBack={() => router.push("/schedules")}
+      />
     </form>
   );
 }
