@@ -3,6 +3,7 @@ import {
   ZDashboardImportSchema,
   ZDashboardListSchema,
   ZDashboardUpdateSchema,
+  ZMapPointsSchema,
   createDashboard,
   deleteDashboard,
   exportDashboard,
@@ -10,6 +11,7 @@ import {
   importDashboard,
   listDashboards,
   listWidgetTypes,
+  mapPoints,
   updateDashboard,
 } from "@iot/core";
 import { z } from "zod";
@@ -46,6 +48,10 @@ export const dashboardsRouter = createRouter({
     .mutation(({ ctx, input }) =>
       importDashboard(ctx.db, input, { group: ctx.tenant.tenant.group, ownerId: ctx.principal.userId }),
     ),
+  /** A map widget's markers: every twin with a last position, in compact columns (10,000 in one answer). */
+  mapPoints: tenantProcedure("dashboards:read")
+    .input(ZMapPointsSchema)
+    .query(({ ctx, input }) => mapPoints(ctx.db, ctx.tenant, input)),
   /** Widget types with their settings' JSON Schema (the editor's side panel). */
   widgetTypes: tenantProcedure("dashboards:read").query(() => listWidgetTypes()),
 });

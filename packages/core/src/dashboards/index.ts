@@ -3,3 +3,4 @@ import "./tenant-module";
 export * from "./widgets";
 export * from "./document";
 export * from "./store";
+export * from "./map-points";
