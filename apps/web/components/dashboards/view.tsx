@@ -1,6 +1,7 @@
 "use client";
 import { type ReactNode, useEffect, useState } from "react";
 import { DashboardGrid, WidgetFrame } from "./grid";
+import { LiveMeasuresProvider } from "./live";
 import { TimeRangePicker, VariablePicker } from "./pickers";
 import { type DashboardDoc, type Picked, type Relative, rangeOf, type TimeRange } from "./types";
 import { WidgetBody } from "./widgets";
@@ -84,14 +85,16 @@ export function DashboardView({
       {doc.widgets.length === 0 ? (
         <Notice tone="info">No widget yet.{emptyNote ? ` ${emptyNote}` : ""}</Notice>
       ) : (
-        <DashboardGrid
-          widgets={doc.widgets}
-          render={(w) => (
-            <WidgetFrame widget={w}>
-              <WidgetBody widget={w} ctx={ctx} />
-            </WidgetFrame>
-          )}
-        />
+        <LiveMeasuresProvider enabled={ctx.live}>
+          <DashboardGrid
+            widgets={doc.widgets}
+            render={(w) => (
+              <WidgetFrame widget={w}>
+                <WidgetBody widget={w} ctx={ctx} />
+              </WidgetFrame>
+            )}
+          />
+        </LiveMeasuresProvider>
       )}
     </>
   );

@@ -59,7 +59,7 @@ function SeriesData({
   const device = useQuery(
     trpc.devices.getMeasures.queryOptions(twin?.kind === "device" && id ? { ...base, deviceId: id } : skipToken, opts),
   );
-  const live = useLivePoints(twin?.kind, id, ctx.live);
+  const live = useLivePoints(twin?.kind, id);
   const data = twin?.kind === "asset" ? asset.data : device.data;
   const key = `s${index}`;
   const rows: Row[] = [];
@@ -100,7 +100,7 @@ export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: W
   const kind = settings.kind ?? "line";
   const Chart = kind === "bar" ? BarChart : kind === "area" ? AreaChart : LineChart;
   return (
-    <div className="h-full min-h-32" role="img" aria-label="Chart" data-testid="widget-chart">
+    <div className="h-full min-h-32" role="img" aria-label="Chart" data-testid="widget-chart" data-points={data.length}>
       {series.map((s, i) => (
         <SeriesData
           // biome-ignore lint/suspicious/noArrayIndexKey: series have no id; their place is their identity

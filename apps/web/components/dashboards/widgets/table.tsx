@@ -1,6 +1,7 @@
 "use client";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ANY_TWIN, type LivePoint, useLiveListener } from "../live";
 import { Button } from "@/components/ui/button";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { Muted, type WidgetContext } from "./common";
@@ -29,15 +30,39 @@ const columnLabel = (c: Column) =>
         ? "Model"
         : "Reference");
 
-function cellOf(
-  c: Column,
-  twin: { reference: string; model: string; metadata: Record<string, unknown>; measures: Record<string, unknown> },
-) {
+type Row = { id: string; reference: string; model: string; metadata: Record<string, unknown>; measures: Record<string, unknown> };
+/** The newest live values of the rows' twins, by twin id then measure key. */
+type LiveValues = Record<string, Record<string, { at: number; values: Record<string, unknown> }>>;
+
+function cellOf(c: Column, twin: Row, live: LiveValues) {
   if (c.kind === "reference") return twin.reference;
   if (c.kind === "model") return twin.model;
   if (c.kind === "metadata") return twin.metadata[c.field];
-  const m = twin.measures?.[c.measure] as { values?: Record<string, unknown> } | undefined;
+  const m = twin.measures?.[c.measure] as { values?: Record<string, unknown>; measuredAt?: string } | undefined;
+  const fresh = live[twin.id]?.[c.measure];
+  if (fresh && (!m?.measuredAt || fresh.at >= new Date(m.measuredAt).getTime()) && c.field in fresh.values)
+    return fresh.values[c.field];
   return m?.values?.[c.field];
+}
+
+/** Live measures of the twins on the page, folded into their newest values. */
+function useLiveValues(kind: "asset" | "device", ids: Set<string>): LiveValues {
+  const [held, setHeld] = useState<LiveValues>({});
+  useLiveListener(ANY_TWIN, (points: LivePoint[]) => {
+    const mine = points.filter((p) => p.kind === kind && ids.has(p.twinId));
+    if (!mine.length) return;
+    setHeld((before) => {
+      const next = { ...before };
+      for (const p of mine) {
+        const twin = { ...next[p.twinId] };
+        const at = p.measuredAt.getTime();
+        if ((twin[p.key]?.at ?? 0) <= at) twin[p.key] = { at, values: p.values };
+        next[p.twinId] = twin;
+      }
+      return next;
+    });
+  });
+  return held;
 }
 
 const show = (v: unknown) => (v === undefined || v === null ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
@@ -60,13 +85,8 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
   const assets = useQuery(trpc.assets.search.queryOptions(settings.of !== "devices" ? input : skipToken, refetch));
   const devices = useQuery(trpc.devices.search.queryOptions(settings.of === "devices" ? input : skipToken, refetch));
   const page = settings.of === "devices" ? devices : assets;
-  const items = (page.data?.items ?? []) as {
-    id: string;
-    reference: string;
-    model: string;
-    metadata: Record<string, unknown>;
-    measures: Record<string, unknown>;
-  }[];
+  const items = (page.data?.items ?? []) as Row[];
+  const live = useLiveValues(settings.of === "devices" ? "device" : "asset", new Set(items.map((t) => t.id)));
   if (page.error) return <Muted>{errorMessage(page.error)}</Muted>;
   return (
     <div className="flex h-full flex-col">
@@ -88,7 +108,7 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
                 {columns.map((c, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                   <td key={i} className="border-b border-zinc-100 px-2 py-1 tabular-nums dark:border-zinc-800/60">
-                    {show(cellOf(c, t))}
+                    {show(cellOf(c, t, live))}
                   </td>
                 ))}
               </tr>

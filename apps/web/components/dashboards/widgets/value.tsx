@@ -28,7 +28,7 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
   const device = useQuery(
     trpc.devices.getLastMeasures.queryOptions(twin?.kind === "device" && id ? { deviceId: id } : skipToken, opts),
   );
-  const live = useLivePoints(twin?.kind, id, ctx.live);
+  const live = useLivePoints(twin?.kind, id);
   // the two newest measures of the range: the trend arrow
   const wantTrend = !gauge && settings.trend !== false && Boolean(settings.measure);
   const recent = { from: ctx.from, to: ctx.to, limit: 2, names: [settings.measure ?? ""] };
