@@ -1,10 +1,15 @@
 import { expect, test } from "@playwright/test";
+import { E2E_INGEST_PORT } from "../playwright.config";
 import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
 
-// A dashboard made in the console: created from the list, a value and a chart of a device's
-// temperature added and set up in the editor, saved; the view shows both after a reload.
-test("a dashboard built in the editor shows a device's value and chart after saving", async ({ page, baseURL }, testInfo) => {
-  test.setTimeout(90_000);
+// A dashboard made in the console: created from the list, a value, a chart, a table and a
+// map of a tenant's devices added and set up in the editor, saved; the view shows them all
+// after a reload.
+test("a dashboard built in the editor shows a device's value, chart, table and map after saving", async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  test.setTimeout(120_000);
   const tag = unique("d").slice(2);
   let tenantId = "";
   const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
@@ -23,6 +28,13 @@ test("a dashboard built in the editor shows a device's value and chart after sav
       name: "temperature",
       values: { temperature: 20 + i / 10 },
     })),
+  });
+  const tracker = await admin.devices.create.mutate({ model: "DemoTracker", reference: `dt-${tag}`, tenantId: tenant.id });
+  await admin.devices.receiveMeasures.mutate({
+    deviceId: tracker.id,
+    measures: [
+      { measuredAt: new Date(now), type: "position", name: "position", values: { position: { lat: 45.76, lon: 4.83 } } },
+    ],
   });
   const source = { twin: { kind: "device", model: "DemoSensor", reference } };
 
@@ -48,6 +60,23 @@ test("a dashboard built in the editor shows a device's value and chart after sav
     .getByTestId("widget-settings-json")
     .fill(JSON.stringify({ kind: "line", series: [{ source, measure: "temperature", field: "temperature" }] }));
   await expect(page.getByTestId("widget-chart-1").locator(".recharts-line")).toHaveCount(1);
+
+  await page.getByTestId("widget-add").click();
+  await page.getByTestId("widget-type-table").click();
+  await page.getByTestId("widget-settings-json").fill(
+    JSON.stringify({
+      of: "devices",
+      model: "DemoSensor",
+      columns: [{ kind: "reference" }, { kind: "measure", measure: "temperature", field: "temperature", label: "°C" }],
+    }),
+  );
+  await expect(page.getByTestId("widget-table-1").getByRole("row").nth(1)).toContainText(reference);
+
+  await page.getByTestId("widget-add").click();
+  await page.getByTestId("widget-type-map").click();
+  await page.getByTestId("widget-settings-json").fill(JSON.stringify({ of: "devices", model: "DemoTracker" }));
+  await expect(page.getByTestId("widget-map-1").getByTestId("widget-map")).toHaveAttribute("data-points", "1");
+  await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
   await testInfo.attach("editor", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
   await page.getByTestId("dashboard-save").click();
@@ -59,10 +88,19 @@ test("a dashboard built in the editor shows a device's value and chart after sav
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-value")).toContainText("22.9");
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-trend")).toHaveText("▲");
   await expect(page.getByTestId("widget-chart-1").locator(".recharts-line")).toHaveCount(1);
+  await expect(page.getByTestId("widget-table-1").getByRole("row").nth(1)).toContainText(reference);
+  await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
+  // the tracker's popup: its reference and last position
+  const map = page.getByTestId("widget-map-1").locator(".leaflet-container");
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId("map-popup")).toContainText(`dt-${tag}`);
+  await expect(page.getByTestId("map-popup")).toContainText("45.76");
   await testInfo.attach("view", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
   await page.goto("/dashboards");
-  await expect(page.getByTestId("dashboard-row").filter({ hasText: `Climate ${tag}` })).toContainText("2");
+  await expect(page.getByTestId("dashboard-row").filter({ hasText: `Climate ${tag}` })).toContainText("4");
 });
 
 // The reference's template dashboards by model: bound to Room, a dashboard is a tab on each
@@ -112,4 +150,130 @@ test("a dashboard bound to an asset model is a tab on each of its assets' pages"
     await expect(page.getByTestId("asset-dashboard-tab")).toHaveText(`Room view ${tag}`);
     await expect(page.getByTestId("widget-t").getByTestId("widget-value")).toContainText(expected);
   }
+});
+
+// Export from one tenant's list, import into another's: the file carries the widgets.
+test("a dashboard exported from one tenant imports into another from the console", async ({ page, baseURL }) => {
+  test.setTimeout(60_000);
+  const tag = unique("x").slice(2);
+  let tenantId = "";
+  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
+  const { token } = await api().auth.login.mutate(E2E_ADMIN);
+  const admin = api(token);
+  const from = await admin.tenants.create.mutate({ name: `Export from ${tag}`, group: "commons" });
+  const to = await admin.tenants.create.mutate({ name: `Import to ${tag}`, group: "commons" });
+  tenantId = from.id;
+  const title = `Portable ${tag}`;
+  await admin.dashboards.create.mutate({
+    title,
+    widgets: [
+      {
+        id: "alerts",
+        type: "alerts",
+        title: "Open alerts",
+        settings: { severity: ["critical"] },
+        layout: { x: 0, y: 0, w: 6, h: 4 },
+      },
+    ],
+  });
+
+  await signIn(page);
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: from.name });
+  await page.goto("/dashboards");
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("dashboard-row").filter({ hasText: title }).getByTestId("dashboard-export").click();
+  const file = await (await downloading).path();
+
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: to.name });
+  await expect(page.getByTestId("dashboard-row")).toHaveCount(0);
+  await page.getByTestId("dashboard-import-file").setInputFiles(file);
+  await expect(page.getByTestId("dashboard-row").filter({ hasText: title })).toHaveCount(1);
+  tenantId = to.id;
+  const [imported] = await admin.dashboards.list.query({});
+  const got = await admin.dashboards.get.query({ id: imported?.id as string });
+  expect(got.widgets.map((w) => [w.id, w.type, w.title])).toEqual([["alerts", "alerts", "Open alerts"]]);
+});
+
+// Live mode: payloads posted to the webhook reach the chart and the table of an open
+// dashboard without a reload (one subscription for the whole dashboard).
+test("in live mode, payloads posted to the webhook appear in the chart and the table without reload", async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const tag = unique("l").slice(2);
+  let tenantId = "";
+  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
+  const { token } = await api().auth.login.mutate(E2E_ADMIN);
+  const admin = api(token);
+  const tenant = await admin.tenants.create.mutate({ name: `Live dash ${tag}`, group: "commons" });
+  tenantId = tenant.id;
+  const key = await admin.auth.createApiKey.mutate({ name: "ingest", tenantId: tenant.id });
+  const reference = `live-${tag}`;
+  const post = async (temperature: number) => {
+    const res = await fetch(`http://127.0.0.1:${E2E_INGEST_PORT}/api/payloads/json`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ reference, measures: [{ name: "temperature", type: "temperature", values: { temperature } }] }),
+    });
+    expect(res.status).toBe(202);
+  };
+  await post(20);
+  // the device is provisioned by the pipeline: wait until it has the first value
+  const lastValue = async () => {
+    try {
+      const device = await admin.devices.get.query({ model: "GenericJson", reference });
+      return (await admin.devices.getLastMeasures.query({ deviceId: device.id })).temperature?.values.temperature;
+    } catch {
+      return undefined;
+    }
+  };
+  await expect.poll(lastValue, { timeout: 20_000 }).toBe(20);
+  const dashboard = await admin.dashboards.create.mutate({
+    title: `Live ${tag}`,
+    timeRange: { relative: "15m" },
+    refresh: { mode: "live" },
+    widgets: [
+      {
+        id: "temps",
+        type: "chart",
+        settings: {
+          series: [
+            {
+              source: { twin: { kind: "device", model: "GenericJson", reference } },
+              measure: "temperature",
+              field: "temperature",
+            },
+          ],
+        },
+        layout: { x: 0, y: 0, w: 8, h: 5 },
+      },
+      {
+        id: "list",
+        type: "table",
+        settings: {
+          of: "devices",
+          model: "GenericJson",
+          columns: [{ kind: "reference" }, { kind: "measure", measure: "temperature", field: "temperature" }],
+        },
+        layout: { x: 8, y: 0, w: 4, h: 5 },
+      },
+    ],
+  });
+
+  await signIn(page);
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: tenant.name });
+  await page.goto(`/dashboards/${dashboard.id}`);
+  const chart = page.getByTestId("widget-temps").getByTestId("widget-chart");
+  await expect(page.getByTestId("widget-list").getByRole("row").nth(1)).toContainText(`${reference}20`);
+  await expect(chart).toHaveAttribute("data-points", "1");
+  await expect(page.getByTestId("refresh-mode")).toContainText("Live");
+  // the stream is open once the page has drawn; posts now arrive live
+  await page.waitForTimeout(1_000);
+  for (const [i, t] of [21.5, 22.25, 23.75].entries()) {
+    await post(t);
+    await expect(page.getByTestId("widget-list").getByRole("row").nth(1)).toContainText(`${reference}${t}`);
+    await expect(chart).toHaveAttribute("data-points", String(i + 2));
+  }
+  await testInfo.attach("live view", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 });

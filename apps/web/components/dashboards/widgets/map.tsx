@@ -1,50 +1,85 @@
 "use client";
 import { skipToken, useQuery } from "@tanstack/react-query";
-import { useTRPC } from "@/lib/trpc";
+import dynamic from "next/dynamic";
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { ANY_TWIN, useLiveListener } from "../live";
 import { Muted, type WidgetContext } from "./common";
+import { foldLive, type LiveOverlay, type MapMarker, type MapSettings, markersOf } from "./map-markers";
 
-export interface MapSettings {
-  of?: "assets" | "devices" | "both";
-  model?: string;
-  position?: { measure: string; field: string };
-}
+export type { MapSettings } from "./map-markers";
 
-/** Markers as a list (no map tiles offline): each twin's last position. */
+// Leaflet touches `window` when it loads: the map is drawn in the browser only
+const MapCanvas = dynamic(() => import("./map-canvas"), {
+  ssr: false,
+  loading: () => <Muted>Loading the map…</Muted>,
+});
+
+/** Twins at their last positions, clustered, coloured by alert or by a measure; live positions move them. */
 export function MapWidget({ settings, ctx }: { settings: MapSettings; ctx: WidgetContext }) {
   const trpc = useTRPC();
   const input = {
-    ...(settings.model ? { filter: { model: settings.model } } : {}),
-    sort: { field: "reference", order: "asc" } as const,
-    limit: 200,
-    withTotal: false,
+    of: settings.of ?? "assets",
+    ...(settings.model ? { model: settings.model } : {}),
+    ...(settings.position ? { position: settings.position } : {}),
+    ...(settings.colorBy ? { colorBy: settings.colorBy } : {}),
   };
-  const opts = { refetchInterval: ctx.live ? 10_000 : ctx.every };
-  const assets = useQuery(trpc.assets.search.queryOptions(settings.of !== "devices" ? input : skipToken, opts));
-  const devices = useQuery(trpc.devices.search.queryOptions(settings.of !== "assets" ? input : skipToken, opts));
-  const position = settings.position ?? { measure: "position", field: "position" };
-  const twins = [...(assets.data?.items ?? []), ...(devices.data?.items ?? [])] as {
-    id: string;
-    reference: string;
-    measures: Record<string, unknown>;
-  }[];
-  const markers = twins.flatMap((t) => {
-    const m = t.measures?.[position.measure] as { values?: Record<string, unknown> } | undefined;
-    const p = m?.values?.[position.field] as { lat?: unknown; lon?: unknown } | undefined;
-    return typeof p?.lat === "number" && typeof p?.lon === "number"
-      ? [{ id: t.id, reference: t.reference, lat: p.lat, lon: p.lon }]
-      : [];
-  });
-  if (!markers.length) return <Muted>No positions.</Muted>;
+  const points = useQuery(
+    trpc.dashboards.mapPoints.queryOptions(input, {
+      // live positions come from the stream; a refetch brings new twins and alert colours
+      refetchInterval: ctx.live ? 30_000 : ctx.every,
+    }),
+  );
+  const [overlay, setOverlay] = useState<LiveOverlay>({});
+  const shown = useMemo(() => new Set(points.data?.ids ?? []), [points.data]);
+  useLiveListener(ANY_TWIN, (batch) => setOverlay((held) => foldLive(held, batch, settings, shown)));
+  const markers = useMemo(() => markersOf(points.data, settings, overlay), [points.data, settings, overlay]);
+
+  if (points.error) return <Muted>{errorMessage(points.error)}</Muted>;
   return (
-    <ul className="h-full space-y-1 overflow-auto text-sm" data-testid="map-markers">
-      {markers.map((m) => (
-        <li key={m.id} className="flex justify-between gap-2">
-          <span>📍 {m.reference}</span>
-          <span className="font-mono text-xs text-zinc-500">
-            {m.lat.toFixed(5)}, {m.lon.toFixed(5)}
-          </span>
-        </li>
-      ))}
-    </ul>
+    <div className="relative h-full min-h-40" data-testid="widget-map" data-points={points.data ? markers.length : undefined}>
+      {points.data && !markers.length ? (
+        <Muted>No positions.</Muted>
+      ) : (
+        <MapCanvas
+          markers={markers}
+          tileUrl={settings.tileUrl}
+          cluster={settings.cluster !== false}
+          popup={(m) => <MarkerPopup marker={m} />}
+        />
+      )}
+      {points.data?.truncated ? (
+        <span className="absolute right-2 bottom-2 z-[1000] rounded bg-white/90 px-1 text-xs">first {markers.length} twins</span>
+      ) : null}
+    </div>
+  );
+}
+
+/** A marker's twin and its last measures, fetched when it is opened. */
+function MarkerPopup({ marker }: { marker: MapMarker }) {
+  const trpc = useTRPC();
+  const asset = useQuery(trpc.assets.get.queryOptions(marker.kind === "asset" ? { id: marker.id } : skipToken));
+  const device = useQuery(trpc.devices.get.queryOptions(marker.kind === "device" ? { id: marker.id } : skipToken));
+  const twin = marker.kind === "asset" ? asset.data : device.data;
+  const measures = Object.entries((twin?.measures ?? {}) as Record<string, { values?: Record<string, unknown> }>);
+  return (
+    <div className="min-w-40 text-xs" data-testid="map-popup">
+      <Link href={`/${marker.kind}s/${marker.id}`} className="font-medium">
+        {marker.reference}
+      </Link>
+      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2">
+        {measures.map(([name, m]) => (
+          <div key={name} className="contents">
+            <dt className="text-zinc-500">{name}</dt>
+            <dd className="font-mono">
+              {Object.values(m.values ?? {})
+                .map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)))
+                .join(", ")}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
   );
 }
