@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E_INGEST_PORT } from "../playwright.config";
-import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
+import { E2E_ADMIN, apiClient, keepScreenshot, signIn, unique } from "./fixtures";
 
 // A dashboard made in the console: created from the list, a value, a chart, a table and a
 // map of a tenant's devices added and set up in the editor, saved; the view shows them all
@@ -77,7 +77,7 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   await page.getByTestId("widget-settings-json").fill(JSON.stringify({ of: "devices", model: "DemoTracker" }));
   await expect(page.getByTestId("widget-map-1").getByTestId("widget-map")).toHaveAttribute("data-points", "1");
   await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
-  await testInfo.attach("editor", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await keepScreenshot(page, testInfo, "editor");
 
   await page.getByTestId("dashboard-save").click();
   await expect(page.getByTestId("dashboard-save")).toHaveText("Saved");
@@ -97,7 +97,7 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect(page.getByTestId("map-popup")).toContainText(`dt-${tag}`);
   await expect(page.getByTestId("map-popup")).toContainText("45.76");
-  await testInfo.attach("view", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await keepScreenshot(page, testInfo, "view");
 
   await page.goto("/dashboards");
   await expect(page.getByTestId("dashboard-row").filter({ hasText: `Climate ${tag}` })).toContainText("4");
@@ -275,5 +275,5 @@ test("in live mode, payloads posted to the webhook appear in the chart and the t
     await expect(page.getByTestId("widget-list").getByRole("row").nth(1)).toContainText(`${reference}${t}`);
     await expect(chart).toHaveAttribute("data-points", String(i + 2));
   }
-  await testInfo.attach("live view", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await keepScreenshot(page, testInfo, "live view");
 });

@@ -1,5 +1,5 @@
 import type { AppRouter } from "@iot/api";
-import { type Page, expect } from "@playwright/test";
+import { type Page, type TestInfo, expect } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 
@@ -33,4 +33,11 @@ export function apiClient(baseURL: string, token?: string, tenant: () => string 
       }),
     ],
   });
+}
+
+/** A full-page screenshot kept as a test artifact (test-results/<test>/<name>.png), passed or failed. */
+export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name.replace(/\W+/g, "-")}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
 }

@@ -1,6 +1,6 @@
 "use client";
 import { skipToken, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import {
   Area,
   AreaChart,
@@ -41,17 +41,20 @@ function SeriesData({
   series,
   index,
   ctx,
+  points,
   onData,
 }: {
   series: Series;
   index: number;
   ctx: WidgetContext;
+  /** Buckets to ask the server for: about one per 3 pixels of the chart's width. */
+  points: number;
   onData: (i: number, rows: Row[]) => void;
 }) {
   const trpc = useTRPC();
   const twin = resolveSource(series.source, ctx.variables, ctx.picked);
   const id = useTwinId(twin);
-  const base = { from: ctx.from, to: ctx.to, bucket: { points: 200 }, ...(series.measure ? { names: [series.measure] } : {}) };
+  const base = { from: ctx.from, to: ctx.to, bucket: { points }, ...(series.measure ? { names: [series.measure] } : {}) };
   const opts = { refetchInterval: ctx.every };
   const asset = useQuery(
     trpc.assets.getMeasures.queryOptions(twin?.kind === "asset" && id ? { ...base, assetId: id } : skipToken, opts),
@@ -86,9 +89,31 @@ function useSignal(signature: string, effect: () => void) {
   }, [signature]);
 }
 
+/**
+ * How many buckets the server should make: one per 3 pixels of the widget's width, in steps
+ * of 25 so resizing does not refetch at every pixel (a year of data draws as a few hundred
+ * points, whatever the range).
+ */
+function useBucketCount() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [points, setPoints] = useState<number | null>(null);
+  // measured before the first paint, so the series' queries start once, with the right count
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setPoints(Math.min(1000, Math.max(25, Math.round(element.clientWidth / 3 / 25) * 25)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, points };
+}
+
 export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: WidgetContext }) {
   const series = settings.series ?? [];
   const [byIndex, setByIndex] = useState<Record<number, Row[]>>({});
+  const { ref, points } = useBucketCount();
   const merged = new Map<number, Row>();
   for (const rows of Object.values(byIndex)) for (const r of rows) merged.set(r.t ?? 0, { ...merged.get(r.t ?? 0), ...r });
   const data = [...merged.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
@@ -100,17 +125,20 @@ export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: W
   const kind = settings.kind ?? "line";
   const Chart = kind === "bar" ? BarChart : kind === "area" ? AreaChart : LineChart;
   return (
-    <div className="h-full min-h-32" role="img" aria-label="Chart" data-testid="widget-chart" data-points={data.length}>
-      {series.map((s, i) => (
-        <SeriesData
-          // biome-ignore lint/suspicious/noArrayIndexKey: series have no id; their place is their identity
-          key={i}
-          series={s}
-          index={i}
-          ctx={ctx}
-          onData={(index, rows) => setByIndex((held) => ({ ...held, [index]: rows }))}
-        />
-      ))}
+    <div ref={ref} className="h-full min-h-32" role="img" aria-label="Chart" data-testid="widget-chart" data-points={data.length}>
+      {points === null
+        ? null
+        : series.map((s, i) => (
+            <SeriesData
+              // biome-ignore lint/suspicious/noArrayIndexKey: series have no id; their place is their identity
+              key={i}
+              series={s}
+              index={i}
+              ctx={ctx}
+              points={points}
+              onData={(index, rows) => setByIndex((held) => ({ ...held, [index]: rows }))}
+            />
+          ))}
       {data.length === 0 ? (
         <Muted>No data in this range.</Muted>
       ) : (
