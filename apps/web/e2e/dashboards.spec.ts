@@ -276,4 +276,12 @@ test("in live mode, payloads posted to the webhook appear in the chart and the t
     await expect(chart).toHaveAttribute("data-points", String(i + 2));
   }
   await keepScreenshot(page, testInfo, "live view");
+
+  // the viewer filters the table's rows, and its references lead to the twins' pages
+  const table = page.getByTestId("widget-list");
+  await table.getByLabel("Filter the rows").fill("no-such-device");
+  await expect(table.getByRole("row")).toHaveCount(1);
+  await table.getByLabel("Filter the rows").fill("");
+  await table.getByRole("link", { name: reference }).click();
+  await page.waitForURL(/\/devices\/[0-9a-f-]{36}$/);
 });

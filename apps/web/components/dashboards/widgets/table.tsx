@@ -1,5 +1,6 @@
 "use client";
 import { skipToken, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { ANY_TWIN, type LivePoint, useLiveListener } from "../live";
 import { Button } from "@/components/ui/button";
@@ -70,13 +71,21 @@ const show = (v: unknown) => (v === undefined || v === null ? "—" : typeof v =
 export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: WidgetContext }) {
   const trpc = useTRPC();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // what the viewer changes: the sort (by a reference or model column's header) and a text filter
+  const [sort, setSort] = useState(settings.sort);
+  const [search, setSearch] = useState("");
   const columns = settings.columns ?? [];
-  const sortColumn = settings.sort ? columns[settings.sort.column] : undefined;
+  const sortColumn = sort ? columns[sort.column] : undefined;
   const sortField = sortColumn?.kind === "model" ? "model" : "reference";
-  const parts = [...(settings.model ? [{ model: settings.model }] : []), ...(settings.filter ? [{ text: settings.filter }] : [])];
+  const parts = [
+    ...(settings.model ? [{ model: settings.model }] : []),
+    ...(settings.filter ? [{ text: settings.filter }] : []),
+    ...(search.trim() ? [{ text: search.trim() }] : []),
+  ];
+  const restart = () => setCursors([undefined]);
   const input = {
     ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
-    sort: { field: sortField, order: settings.sort?.direction ?? "asc" } as const,
+    sort: { field: sortField, order: sort?.direction ?? "asc" } as const,
     limit: settings.pageSize ?? 20,
     withTotal: true,
     ...(cursors.at(-1) ? { cursor: cursors.at(-1) } : {}),
@@ -97,7 +106,25 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
               {columns.map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                 <th key={i} className="border-b border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-500 dark:border-zinc-800">
-                  {columnLabel(c)}
+                  {c.kind === "reference" || c.kind === "model" ? (
+                    <button
+                      type="button"
+                      className="hover:text-zinc-800 dark:hover:text-zinc-200"
+                      onClick={() => {
+                        restart();
+                        setSort({ column: i, direction: sort?.column === i && sort.direction !== "desc" ? "desc" : "asc" });
+                      }}
+                    >
+                      {columnLabel(c)}
+                      {(sort?.column ?? columns.findIndex((x) => x.kind === "reference")) === i
+                        ? sort?.direction === "desc"
+                          ? " ▼"
+                          : " ▲"
+                        : ""}
+                    </button>
+                  ) : (
+                    columnLabel(c)
+                  )}
                 </th>
               ))}
             </tr>
@@ -108,7 +135,13 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
                 {columns.map((c, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                   <td key={i} className="border-b border-zinc-100 px-2 py-1 tabular-nums dark:border-zinc-800/60">
-                    {show(cellOf(c, t, live))}
+                    {c.kind === "reference" ? (
+                      <Link href={`/${settings.of === "devices" ? "devices" : "assets"}/${t.id}`} className="hover:underline">
+                        {t.reference}
+                      </Link>
+                    ) : (
+                      show(cellOf(c, t, live))
+                    )}
                   </td>
                 ))}
               </tr>
@@ -116,8 +149,19 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
           </tbody>
         </table>
       </div>
-      <div className="flex items-center justify-between pt-1 text-xs text-zinc-500">
-        <span>{page.data?.total != null ? `${page.data.total} in all` : ""}</span>
+      <div className="flex items-center justify-between gap-2 pt-1 text-xs text-zinc-500">
+        <input
+          type="search"
+          value={search}
+          placeholder="Filter"
+          aria-label="Filter the rows"
+          className="w-28 rounded border border-zinc-200 bg-transparent px-1.5 py-0.5 dark:border-zinc-700"
+          onChange={(e) => {
+            restart();
+            setSearch(e.target.value);
+          }}
+        />
+        <span className="mr-auto">{page.data?.total != null ? `${page.data.total} in all` : ""}</span>
         <span className="flex gap-1">
           <Button size="sm" variant="ghost" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
             Previous
