@@ -10,10 +10,12 @@ export function DeleteDashboard({
   dashboard,
   onDeleted,
   variant = "ghost",
+  size = "sm",
 }: {
   dashboard: { id: string; title: string };
   onDeleted?: () => void;
   variant?: "ghost" | "secondary";
+  size?: "sm" | "md";
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -31,7 +33,7 @@ export function DeleteDashboard({
   return (
     <>
       <Button
-        size="sm"
+        size={size}
         variant={variant}
         data-testid="dashboard-delete"
         onClick={() => {

@@ -4,7 +4,7 @@ import { Input, Select } from "@/components/ui/field";
 import { useTRPC } from "@/lib/trpc";
 import { type Picked, RELATIVES, type Relative, rangeOf, type TimeRange, type Variable } from "./types";
 
-/** A datetime-local input's text (local time, to the minute) and back. */
+/** The text of a datetime-local input: the local time, to the minute. */
 const toLocalInput = (d: Date | string) => {
   const t = new Date(d);
   return new Date(t.getTime() - t.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -23,7 +23,7 @@ export function TimeRangePicker({ value, onChange, id }: { value: TimeRange; onC
         id={id}
         aria-label="Time range"
         data-testid="time-range"
-        value={absolute ? "custom" : (value as { relative: Relative }).relative}
+        value={"relative" in value ? value.relative : "custom"}
         onChange={(e) =>
           // a custom range starts as the relative one it replaces, then its ends are moved
           onChange(e.target.value === "custom" ? rangeOf(value, Date.now()) : { relative: e.target.value as Relative })

@@ -101,7 +101,7 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
         <Button variant="secondary" onClick={() => leave(`/dashboards/${dashboard.id}`)}>
           {dirty ? "Close" : "View"}
         </Button>
-        <DeleteDashboard variant="secondary" dashboard={dashboard} onDeleted={() => router.push("/dashboards")} />
+        <DeleteDashboard variant="secondary" size="md" dashboard={dashboard} onDeleted={() => router.push("/dashboards")} />
         <Button
           data-testid="dashboard-save"
           disabled={save.isPending || !dirty}
