@@ -1,6 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
-import { ROW_HEIGHT, type Widget } from "./types";
+import { GRID_GAP, ROW_HEIGHT, type Widget } from "./types";
 
 /**
  * Widgets on a 12-column CSS grid; below 768px on their small (4-column) place, or stacked
@@ -19,7 +19,7 @@ export function DashboardGrid({ widgets, render }: { widgets: Widget[]; render: 
     .join("");
   return (
     <>
-      <style>{`.dash-grid{display:grid;gap:12px;grid-template-columns:repeat(4,minmax(0,1fr));grid-auto-rows:${ROW_HEIGHT}px;grid-auto-flow:row dense}@media (min-width:768px){.dash-grid{grid-template-columns:repeat(12,minmax(0,1fr));}}${css}`}</style>
+      <style>{`.dash-grid{display:grid;gap:${GRID_GAP}px;grid-template-columns:repeat(4,minmax(0,1fr));grid-auto-rows:${ROW_HEIGHT}px;grid-auto-flow:row dense}@media (min-width:768px){.dash-grid{grid-template-columns:repeat(12,minmax(0,1fr));}}${css}`}</style>
       <div className="dash-grid">
         {widgets.map((w, i) => (
           <div key={w.id} className={`dash-w-${i} min-w-0`}>
@@ -31,7 +31,10 @@ export function DashboardGrid({ widgets, render }: { widgets: Widget[]; render: 
   );
 }
 
-/** A widget's frame: its title and content. */
+/** The class of the part of a widget's frame that drags it in the editor. */
+export const DRAG_HANDLE_CLASS = "widget-drag-handle";
+
+/** A widget's frame: its title and content; in the editor its header selects it and drags it. */
 export function WidgetFrame({
   widget,
   children,
@@ -53,15 +56,24 @@ export function WidgetFrame({
       }`}
     >
       {onSelect ? (
-        <button
-          type="button"
-          onClick={onSelect}
-          data-testid={`widget-select-${widget.id}`}
-          className="mb-1 truncate text-left text-sm font-medium text-zinc-700 hover:text-accent-700 dark:text-zinc-300"
-          title="Change this widget"
+        <div
+          className={`${DRAG_HANDLE_CLASS} mb-1 flex cursor-move items-center gap-1.5`}
+          data-testid={`widget-handle-${widget.id}`}
+          title="Drag to move"
         >
-          {widget.title || widget.type} ✎
-        </button>
+          <span aria-hidden="true" className="select-none text-zinc-400">
+            ⠿
+          </span>
+          <button
+            type="button"
+            onClick={onSelect}
+            data-testid={`widget-select-${widget.id}`}
+            className="min-w-0 truncate text-left text-sm font-medium text-zinc-700 hover:text-accent-700 dark:text-zinc-300"
+            title="Change this widget"
+          >
+            {widget.title || widget.type} ✎
+          </button>
+        </div>
       ) : (
         <h3 className="mb-1 truncate text-sm font-medium text-zinc-700 dark:text-zinc-300">{widget.title || widget.type}</h3>
       )}

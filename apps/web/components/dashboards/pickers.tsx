@@ -1,25 +1,63 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { Select } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/field";
 import { useTRPC } from "@/lib/trpc";
-import { type Picked, RELATIVES, type Relative, type Variable } from "./types";
+import { type Picked, RELATIVES, type Relative, rangeOf, type TimeRange, type Variable } from "./types";
 
-export function TimeRangePicker({ value, onChange }: { value: Relative | null; onChange: (r: Relative) => void }) {
+/** The text of a datetime-local input: the local time, to the minute. */
+const toLocalInput = (d: Date | string) => {
+  const t = new Date(d);
+  return new Date(t.getTime() - t.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+/** A relative range, or "Custom…" with its from and to in local time. */
+export function TimeRangePicker({ value, onChange, id }: { value: TimeRange; onChange: (r: TimeRange) => void; id?: string }) {
+  const absolute = "relative" in value ? null : value;
+  // an unfinished datetime-local input says "": the range keeps its last whole value
+  const setEnd = (end: "from" | "to", text: string) => {
+    if (absolute && text) onChange({ ...absolute, [end]: new Date(text) });
+  };
   return (
-    <Select
-      aria-label="Time range"
-      data-testid="time-range"
-      value={value ?? ""}
-      onChange={(e) => onChange(e.target.value as Relative)}
-      className="w-28"
-    >
-      {value === null && <option value="">custom</option>}
-      {RELATIVES.map((r) => (
-        <option key={r} value={r}>
-          last {r}
-        </option>
-      ))}
-    </Select>
+    <div className="flex flex-wrap items-center gap-2">
+      <Select
+        id={id}
+        aria-label="Time range"
+        data-testid="time-range"
+        value={"relative" in value ? value.relative : "custom"}
+        onChange={(e) =>
+          // a custom range starts as the relative one it replaces, then its ends are moved
+          onChange(e.target.value === "custom" ? rangeOf(value, Date.now()) : { relative: e.target.value as Relative })
+        }
+        className="w-32"
+      >
+        {RELATIVES.map((r) => (
+          <option key={r} value={r}>
+            last {r}
+          </option>
+        ))}
+        <option value="custom">Custom…</option>
+      </Select>
+      {absolute && (
+        <>
+          <Input
+            type="datetime-local"
+            aria-label="From"
+            data-testid="time-range-from"
+            value={toLocalInput(absolute.from)}
+            onChange={(e) => setEnd("from", e.target.value)}
+            className="w-52"
+          />
+          <Input
+            type="datetime-local"
+            aria-label="To"
+            data-testid="time-range-to"
+            value={toLocalInput(absolute.to)}
+            onChange={(e) => setEnd("to", e.target.value)}
+            className="w-52"
+          />
+        </>
+      )}
+    </div>
   );
 }
 

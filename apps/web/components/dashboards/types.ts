@@ -52,7 +52,11 @@ export const RELATIVE_MS: Record<Relative, number> = {
 };
 
 export const GRID_COLUMNS = 12;
+/** Columns of the grid below 768px, where widgets take their `smallLayout`. */
+export const SMALL_GRID_COLUMNS = 4;
 export const ROW_HEIGHT = 80;
+/** Pixels between widgets, across and down. */
+export const GRID_GAP = 12;
 
 export function toDoc(d: Dashboard): DashboardDoc {
   return {

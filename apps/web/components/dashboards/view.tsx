@@ -3,7 +3,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { DashboardGrid, WidgetFrame } from "./grid";
 import { LiveMeasuresProvider } from "./live";
 import { TimeRangePicker, VariablePicker } from "./pickers";
-import { type DashboardDoc, type Picked, type Relative, rangeOf, type TimeRange } from "./types";
+import { type DashboardDoc, type Picked, rangeOf, type TimeRange } from "./types";
 import { WidgetBody } from "./widgets";
 import { Notice } from "@/components/ui/surface";
 
@@ -71,10 +71,10 @@ export function DashboardView({
             />
           ))}
         <TimeRangePicker
-          value={"relative" in timeRange ? timeRange.relative : null}
-          onChange={(r: Relative) => {
+          value={timeRange}
+          onChange={(r) => {
             setNow(Date.now());
-            setRange({ relative: r });
+            setRange(r);
           }}
         />
         <span className="text-xs text-zinc-500" data-testid="refresh-mode">

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { DeleteDashboard } from "@/components/dashboards/delete-dashboard";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
@@ -160,6 +161,7 @@ export default function DashboardsPage() {
                     <Button size="sm" variant="ghost" data-testid="dashboard-export" onClick={() => void onExport(d.id, d.title)}>
                       Export
                     </Button>
+                    {d.editable && <DeleteDashboard dashboard={d} />}
                   </span>
                 </Cell>
               </tr>
