@@ -1,5 +1,5 @@
 import { Prisma, type TenantDb } from "@iot/db";
-import { z } from "zod";
+import type { z } from "zod";
 import type { TenantAccess } from "../auth/principal";
 import { AppError } from "../errors";
 import { WIDGET_TYPES } from "./widgets";
