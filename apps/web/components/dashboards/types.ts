@@ -4,6 +4,8 @@ import type { inferRouterOutputs } from "@trpc/server";
 type Outputs = inferRouterOutputs<AppRouter>;
 export type Dashboard = Outputs["dashboards"]["get"];
 export type WidgetTypeInfo = Outputs["dashboards"]["widgetTypes"][number];
+/** A map widget's markers as the server sends them: columns, one entry per twin. */
+export type MapColumns = Outputs["dashboards"]["mapPoints"];
 
 export type Place = { x: number; y: number; w: number; h: number };
 export interface Widget {

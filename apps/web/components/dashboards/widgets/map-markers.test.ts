@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LivePoint } from "../live-hub";
-import { foldLive, type MapColumns, markersOf, SEVERITY_COLORS, worldBox } from "./map-markers";
+import type { MapColumns } from "../types";
+import { foldLive, markersOf, SEVERITY_COLORS, worldBox } from "./map-markers";
 
 const columns: MapColumns = {
   ids: ["a", "b", "c"],
@@ -10,6 +11,7 @@ const columns: MapColumns = {
   lon: [2.3, 18.4, 4.8],
   values: [7.5, 31, null],
   severities: [3, 0, 1],
+  truncated: false,
 };
 const point = (twinId: string, key: string, values: Record<string, unknown>): LivePoint => ({
   kind: "asset",

@@ -1,5 +1,5 @@
 import type { LivePoint } from "../live-hub";
-import { type Threshold, thresholdColor } from "../types";
+import { type MapColumns, type Threshold, thresholdColor } from "../types";
 
 // What the map draws, apart from Leaflet: the markers made from the server's columns and
 // the live measures since, their colours, and the part of the world a view shows.
@@ -11,16 +11,6 @@ export interface MapSettings {
   colorBy?: { kind: "alerts" } | { kind: "measure"; measure: string; field: string; thresholds?: Threshold[] };
   tileUrl?: string;
   cluster?: boolean;
-}
-
-export interface MapColumns {
-  ids: string[];
-  kinds: ("asset" | "device")[];
-  references: string[];
-  lat: number[];
-  lon: number[];
-  values: (number | null)[];
-  severities: number[];
 }
 
 export interface MapMarker {
