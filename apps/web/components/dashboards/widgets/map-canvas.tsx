@@ -2,7 +2,7 @@
 import "leaflet/dist/leaflet.css";
 import L from "leaflet";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import { CircleMarker, MapContainer, Marker, Popup, TileLayer, useMap, useMapEvents } from "react-leaflet";
+import { CircleMarker, MapContainer, Marker, Popup, ScaleControl, TileLayer, useMap, useMapEvents } from "react-leaflet";
 import Supercluster from "supercluster";
 import { type MapMarker, SEVERITY_COLORS, worldBox } from "./map-markers";
 
@@ -30,6 +30,8 @@ export default function MapCanvas({ markers, tileUrl, cluster, popup }: Props) {
       attributionControl={Boolean(tileUrl)}
     >
       {tileUrl ? <TileLayer url={tileUrl} /> : null}
+      {/* without tiles, the scale is what tells a street from a country */}
+      <ScaleControl position="bottomleft" imperial={false} />
       <Markers markers={markers} cluster={cluster} popup={popup} />
     </MapContainer>
   );
