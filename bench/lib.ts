@@ -147,10 +147,16 @@ export async function rawInsert(app: pg.Client, tenantId: string, sql: string, p
 }
 
 /**
- * A fresh bench database (freshDatabase) with an empty tenant, an admin member and an
- * ingest key of theirs (payloads:write); returns the tenant's id and group, the key, the member's id, e-mail and password.
+ * A fresh bench database (freshDatabase) with an empty tenant of `group` (commons unless
+ * given: a group brings its asset models), an admin member and an ingest key of theirs
+ * (payloads:write); returns the tenant's id and group, the key, the member's id, e-mail and password.
  */
-export async function benchTenant(urls: { app: string; owner: string; admin: string }, dbName: string, name: string) {
+export async function benchTenant(
+  urls: { app: string; owner: string; admin: string },
+  dbName: string,
+  name: string,
+  group = "commons",
+) {
   await freshDatabase(urls, dbName);
   const { withPlatform } = await import("@iot/db");
   const { createTenant, ensureDecoderModels, hashPassword, hashToken, newToken } = await import("@iot/core");
@@ -158,7 +164,6 @@ export async function benchTenant(urls: { app: string; owner: string; admin: str
   const passwordHash = await hashPassword(password);
   return withPlatform(async (db) => {
     await ensureDecoderModels(db);
-    const group = "commons";
     const tenant = await createTenant(db, { name, group });
     const userId = randomUUID();
     const email = `${userId}@bench.test`;
