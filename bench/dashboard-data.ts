@@ -26,6 +26,8 @@ const mapRef = (i: number) => `C-MAP-${String(i + 1).padStart(5, "0")}`;
 export interface DashboardIds {
   a: string;
   b: string;
+  /** A in live mode. */
+  c: string;
   alerts: number;
   tablePageSize: number;
 }
@@ -34,6 +36,8 @@ export interface BenchData {
   tenantId: string;
   email: string;
   password: string;
+  /** The 10 assets of the charts (the live run publishes theirs). */
+  chartAssets: { id: string; reference: string }[];
   dashboards: DashboardIds;
 }
 
@@ -286,7 +290,9 @@ export async function loadDashboardData(
     await openAlerts(db, userId, alerts);
     const a = await createDashboard(db, dashboardA(refs, tablePageSize), { group: GROUP, ownerId: userId });
     const b = await createDashboard(db, dashboardB, { group: GROUP, ownerId: userId });
-    return { a: a.id, b: b.id };
+    const live = { ...dashboardA(refs, tablePageSize), title: "Bench: the 10 containers live", refresh: { mode: "live" } };
+    const c = await createDashboard(db, live, { group: GROUP, ownerId: userId });
+    return { a: a.id, b: b.id, c: c.id };
   });
   await checkRollups(urls.owner, tenantId, inserted + opts.mapAssets);
   console.log(`data loaded in ${seconds(t0)} s (rollups checked, tables analyzed)`);
@@ -294,6 +300,7 @@ export async function loadDashboardData(
     tenantId,
     email,
     password,
+    chartAssets: chart.map((a) => ({ id: a.id, reference: a.reference })),
     dashboards: {
       ...dashboards,
       alerts: alerts.length,

@@ -45,11 +45,15 @@ const CHART_ASSETS = 10;
 const MAP_ASSETS = env("BENCH_MAP_ASSETS", 10_000);
 const TIMEOUT_MS = env("BENCH_TIMEOUT", 30) * 1000;
 const TARGETS = { a: 1500, map: 2000, longTask: 200 };
+/** C: measures a second into the live dashboard, for how long. */
+const LIVE = { rate: env("BENCH_LIVE_RATE", 100), seconds: env("BENCH_LIVE_SECONDS", 10) };
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `iot-bench-${randomUUID().slice(0, 8)}`;
 
 const { disconnect } = await import("@iot/db");
 const { loadDashboardData } = await import("./dashboard-data");
+const { liveRun } = await import("./dashboard-live");
+const { liveChannel } = await import("@iot/core");
 const browserSide = await import("./dashboard-browser");
 const { NotDrawn, launch, panAndZoom, signIn, timedLoad } = browserSide;
 type Load = import("./dashboard-browser").Load;
@@ -164,7 +168,7 @@ function waterfall(name: string, loads: Load[]) {
   );
 }
 
-function report(a: Series, b: Series) {
+function report(a: Series, b: Series, c: import("./dashboard-live").LiveResult) {
   const mapPoints = (l: Load) => l.calls.find((c) => c.procedures.includes("dashboards.mapPoints"));
   const [coldMove, ...moves] = b.moves as [Series["moves"][number], ...Series["moves"]];
   const rows = [
@@ -211,12 +215,18 @@ function report(a: Series, b: Series) {
       coldMove.over50,
       moves.map((m) => m.over50),
     ),
+    row(`C  A live, ${LIVE.rate} measures/s: longest long task`, c.longest, [c.longest], { under: TARGETS.longTask, on: "max" }),
+    row("   long tasks > 50 ms", c.over50, [c.over50]),
+    row("   frames drawn a second", c.fps, [c.fps]),
   ];
   const size = mapPoints(b.warm[0] as Load)?.kB ?? 0;
   console.log(
     `\ndashboards in Chromium, ${LOADS} loads each after a cold one; ms (counts in the last row); mapPoints answer ${size.toFixed(0)} kB`,
   );
   for (const line of formatTable(["", "cold", "median", "max", "target", "result"], rows)) console.log(line);
+  console.log(
+    `C: ${int(c.published)} measures published over ${LIVE.seconds} s, ${int(c.taken)} taken in by the line chart (its 10 series)`,
+  );
   waterfall("A", a.warm);
   waterfall("B", b.warm);
 }
@@ -245,8 +255,16 @@ try {
   const loadBefore = load1();
   const a = await measure(context, `/dashboards/${d.a}`, checkA);
   const b = await measure(context, `/dashboards/${d.b}`, checkB, "map");
+  const c = await liveRun(context, `/dashboards/${d.c}`, checkA, {
+    ...LIVE,
+    redis,
+    channel: liveChannel(data.tenantId),
+    tenantId: data.tenantId,
+    assets: data.chartAssets,
+    timeoutMs: TIMEOUT_MS,
+  });
   console.log(`\n1-minute load average: ${loadBefore} before the loads, ${load1()} after (${cpus().length} cores)`);
-  report(a, b);
+  report(a, b, c);
   await trace(browser, context, `/dashboards/${d.a}`, checkA, "dashboard-a.json");
   await trace(browser, context, `/dashboards/${d.b}`, checkB, "dashboard-b.json");
 } catch (error) {

@@ -42,11 +42,11 @@ export function Shell({ children }: { children: ReactNode }) {
     if (data && !tenantId && !data.user.isPlatformAdmin && data.tenants[0]) setTenantId(data.tenants[0].id);
   }, [me.data, tenantId, setTenantId]);
 
-  if (!me.data) {
-    return <div className="flex min-h-screen items-center justify-center text-sm text-zinc-500">Loading…</div>;
-  }
-  const permissions = new Set<string>(me.data.currentTenant?.permissions ?? []);
-  const isPlatformAdmin = me.data.user.isPlatformAdmin;
+  // The page renders at once, beside the session's own request, rather than after it: its
+  // queries carry the stored tenant either way, and waiting would add a round trip to
+  // every page load. The navigation and header fill in when the session answers.
+  const permissions = new Set<string>(me.data?.currentTenant?.permissions ?? []);
+  const isPlatformAdmin = me.data?.user.isPlatformAdmin ?? false;
 
   const nav = (
     <nav aria-label="Main" className="space-y-5 p-3 text-sm">
@@ -108,7 +108,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </span>
           IoT Console
         </div>
-        {nav}
+        {me.data && nav}
       </aside>
       {menuOpen && (
         <div className="fixed inset-0 z-40 lg:hidden">
@@ -133,7 +133,7 @@ export function Shell({ children }: { children: ReactNode }) {
               <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
             </svg>
           </button>
-          <TenantSwitcher memberships={me.data.tenants} isPlatformAdmin={isPlatformAdmin} />
+          {me.data && <TenantSwitcher memberships={me.data.tenants} isPlatformAdmin={isPlatformAdmin} />}
           <div className="ml-auto flex items-center gap-2">
             <NotificationsBell enabled={canSeeNotifications} />
             {canSeeAlerts && (
@@ -156,7 +156,7 @@ export function Shell({ children }: { children: ReactNode }) {
             )}
             <ThemeToggle />
             <span className="hidden text-sm text-zinc-600 sm:inline dark:text-zinc-400" data-testid="current-user">
-              {me.data.user.email}
+              {me.data?.user.email}
             </span>
             <button
               type="button"

@@ -44,7 +44,7 @@ export function AssetDashboards({ asset }: { asset: { model: string; reference: 
       {dashboard.error ? (
         <p className="text-sm text-red-600">{errorMessage(dashboard.error)}</p>
       ) : doc ? (
-        <DashboardView key={current} doc={doc} pinned={pinned} />
+        <DashboardView key={current} doc={doc} twins={dashboard.data?.twins} pinned={pinned} />
       ) : (
         <p className="text-sm text-zinc-500">Loading…</p>
       )}

@@ -1,7 +1,7 @@
 "use client";
-import { skipToken, useQuery } from "@tanstack/react-query";
+import { skipToken, useQueries } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { createContext, createElement, type ReactNode, useContext, useEffect, useState } from "react";
+import { createContext, createElement, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
 import { useTenant } from "@/lib/tenant";
 import { useTRPC } from "@/lib/trpc";
 import { LiveHub, type Listener, type LivePoint, twinKey } from "./live-hub";
@@ -31,27 +31,72 @@ export function LiveMeasuresProvider({ enabled, children }: { enabled: boolean; 
   return createElement(HubContext.Provider, { value: enabled ? hub : null }, children);
 }
 
-/** Calls `listener` with each batch of live points of the twin (or of all twins: ANY_TWIN) while the dashboard is live. */
-export function useLiveListener(key: string | undefined, listener: Listener) {
+/** Calls `listener` with each batch of live points of the twins (keys: twinKey, or ANY_TWIN) while the dashboard is live. */
+export function useLiveListener(keys: string | (string | undefined)[] | undefined, listener: Listener) {
   const hub = useContext(HubContext);
   const [latest] = useState(() => ({ current: listener }));
   latest.current = listener;
-  useEffect(() => (hub && key ? hub.on(key, (points) => latest.current(points)) : undefined), [hub, key, latest]);
+  const wanted = [...new Set((Array.isArray(keys) ? keys : [keys]).filter((k): k is string => Boolean(k)))].join(" ");
+  useEffect(() => {
+    if (!hub || !wanted) return;
+    const offs = wanted.split(" ").map((key) => hub.on(key, (points) => latest.current(points)));
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [hub, wanted, latest]);
 }
+
+/** The measures the twins receive while the dashboard is open and live, newest last, by twinKey. */
+export function useLivePointsOf(twins: ({ kind: "asset" | "device"; id: string | undefined } | null)[]) {
+  const keys = twins.map((t) => (t?.id ? twinKey(t.kind, t.id) : undefined));
+  const signature = keys.join(",");
+  const [held, setHeld] = useState<{ signature: string; byKey: Record<string, LivePoint[]> }>({ signature, byKey: {} });
+  useLiveListener(keys, (batch) =>
+    setHeld((h) => {
+      const byKey = h.signature === signature ? { ...h.byKey } : {};
+      for (const p of batch) {
+        const key = twinKey(p.kind, p.twinId);
+        byKey[key] = [...(byKey[key] ?? []), p].slice(-1000);
+      }
+      return { signature, byKey };
+    }),
+  );
+  const byKey = held.signature === signature ? held.byKey : {};
+  return keys.map((k) => (k ? (byKey[k] ?? NONE) : NONE));
+}
+const NONE: LivePoint[] = [];
 
 /** The measures the twin receives while the dashboard is open and live, newest last. */
 export function useLivePoints(kind: "asset" | "device" | undefined, id: string | undefined): LivePoint[] {
-  const key = kind && id ? twinKey(kind, id) : undefined;
-  const [held, setHeld] = useState<{ key?: string; points: LivePoint[] }>({ points: [] });
-  useLiveListener(key, (batch) => setHeld((h) => ({ key, points: [...(h.key === key ? h.points : []), ...batch].slice(-1000) })));
-  return held.key === key ? held.points : [];
+  return useLivePointsOf([kind ? { kind, id } : null])[0] ?? NONE;
 }
 
-/** A twin's id from its model and reference (assets.get / devices.get). */
-export function useTwinId(twin: TwinRef | null): string | undefined {
+const refKey = (t: TwinRef) => `${t.kind}/${t.model}/${t.reference}`;
+const TwinIdsContext = createContext<ReadonlyMap<string, string>>(new Map());
+
+/** The ids of the twins a dashboard names, resolved by dashboards.get: widgets need no lookup for them. */
+export function TwinIdsProvider({ twins, children }: { twins: (TwinRef & { id: string })[]; children: ReactNode }) {
+  const ids = useMemo(() => new Map(twins.map((t) => [refKey(t), t.id])), [twins]);
+  return createElement(TwinIdsContext.Provider, { value: ids }, children);
+}
+
+/** Twins' ids from their models and references: known with the dashboard, else looked up (assets.get / devices.get). */
+export function useTwinIds(twins: (TwinRef | null)[]): { ids: (string | undefined)[]; pending: boolean[] } {
   const trpc = useTRPC();
-  const ref = twin ? { model: twin.model, reference: twin.reference } : null;
-  const asset = useQuery(trpc.assets.get.queryOptions(twin?.kind === "asset" && ref ? ref : skipToken));
-  const device = useQuery(trpc.devices.get.queryOptions(twin?.kind === "device" && ref ? ref : skipToken));
-  return twin?.kind === "asset" ? asset.data?.id : device.data?.id;
+  const ids = useContext(TwinIdsContext);
+  const known = twins.map((t) => (t ? ids.get(refKey(t)) : undefined));
+  const looked = useQueries({
+    queries: twins.map((t, i) => {
+      const ref = t && !known[i] ? { model: t.model, reference: t.reference } : skipToken;
+      return t?.kind === "device" ? trpc.devices.get.queryOptions(ref) : trpc.assets.get.queryOptions(ref);
+    }),
+  });
+  return {
+    ids: twins.map((_, i) => known[i] ?? looked[i]?.data?.id),
+    pending: twins.map((_, i) => !known[i] && looked[i]?.fetchStatus === "fetching"),
+  };
+}
+
+export function useTwinId(twin: TwinRef | null): string | undefined {
+  return useTwinIds([twin]).ids[0];
 }

@@ -1,9 +1,9 @@
 "use client";
 import { type ReactNode, useEffect, useState } from "react";
 import { DashboardGrid, WidgetFrame } from "./grid";
-import { LiveMeasuresProvider } from "./live";
+import { LiveMeasuresProvider, TwinIdsProvider } from "./live";
 import { TimeRangePicker, VariablePicker } from "./pickers";
-import { type DashboardDoc, type Picked, rangeOf, type TimeRange } from "./types";
+import { type DashboardDoc, type Picked, rangeOf, type TimeRange, type TwinRef } from "./types";
 import { WidgetBody } from "./widgets";
 import { Notice } from "@/components/ui/surface";
 
@@ -14,11 +14,14 @@ import { Notice } from "@/components/ui/surface";
  */
 export function DashboardView({
   doc,
+  twins = [],
   pinned = {},
   actions,
   emptyNote,
 }: {
   doc: DashboardDoc;
+  /** The ids of the twins it names, from dashboards.get. */
+  twins?: (TwinRef & { id: string })[] | undefined;
   pinned?: Picked;
   actions?: ReactNode;
   emptyNote?: string;
@@ -85,16 +88,18 @@ export function DashboardView({
       {doc.widgets.length === 0 ? (
         <Notice tone="info">No widget yet.{emptyNote ? ` ${emptyNote}` : ""}</Notice>
       ) : (
-        <LiveMeasuresProvider enabled={ctx.live}>
-          <DashboardGrid
-            widgets={doc.widgets}
-            render={(w) => (
-              <WidgetFrame widget={w}>
-                <WidgetBody widget={w} ctx={ctx} />
-              </WidgetFrame>
-            )}
-          />
-        </LiveMeasuresProvider>
+        <TwinIdsProvider twins={twins}>
+          <LiveMeasuresProvider enabled={ctx.live}>
+            <DashboardGrid
+              widgets={doc.widgets}
+              render={(w) => (
+                <WidgetFrame widget={w}>
+                  <WidgetBody widget={w} ctx={ctx} />
+                </WidgetFrame>
+              )}
+            />
+          </LiveMeasuresProvider>
+        </TwinIdsProvider>
       )}
     </>
   );

@@ -63,6 +63,36 @@ describe("dashboards", () => {
     const got = await api.dashboards.get({ id: created.id });
     expect(got).toMatchObject({ title: created.title, editable: true });
     expect(got.widgets.map((w) => w.id)).toEqual(["temps", "rooms", "map"]);
+    // the twins it names come with their ids (the variable's default room here; none is missing)
+    const lobby = await api.assets.get({ model: "Room", reference: "lobby" });
+    expect(got.twins).toEqual([{ kind: "asset", model: "Room", reference: "lobby", id: lobby.id }]);
+    const fixed = await api.dashboards.create(
+      doc({
+        variables: [],
+        widgets: [
+          {
+            ...chart("fixed"),
+            settings: {
+              series: [
+                {
+                  source: { twin: { kind: "asset", model: "Room", reference: "lobby" } },
+                  measure: "temperature",
+                  field: "temperature",
+                },
+                {
+                  source: { twin: { kind: "device", model: "Nope", reference: "x" } },
+                  measure: "temperature",
+                  field: "temperature",
+                },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    expect((await api.dashboards.get({ id: fixed.id })).twins).toEqual([
+      { kind: "asset", model: "Room", reference: "lobby", id: lobby.id },
+    ]);
     expect((await api.dashboards.list()).map((d) => d.id)).toContain(created.id);
 
     const moved = await api.dashboards.update({

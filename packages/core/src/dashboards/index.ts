@@ -4,3 +4,4 @@ export * from "./widgets";
 export * from "./document";
 export * from "./store";
 export * from "./map-points";
+export * from "./twin-ids";

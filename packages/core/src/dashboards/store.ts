@@ -6,6 +6,7 @@ import { AppError, type AppErrorIssue } from "../errors";
 import { getTenantGroup } from "../tenancy/groups";
 import { getAssetModel } from "../twins/models";
 import { type TDashboardDocument, withSettingsDefaults, ZDashboardDocument } from "./document";
+import { dashboardTwins, type TDashboardTwin } from "./twin-ids";
 
 // Dashboards as tenant documents. Who may see one: members with dashboards:read whose
 // profiles meet its view (or edit) profiles, or any such member when it names none; who
@@ -22,6 +23,8 @@ export interface TDashboard extends TDashboardDocument {
   updatedAt: Date;
   /** Whether the caller may change it. */
   editable?: boolean;
+  /** The ids of the twins it names (dashboards.get only). */
+  twins?: TDashboardTwin[];
 }
 
 interface Row {
@@ -183,7 +186,7 @@ export async function deleteDashboard(db: TenantDb, viewer: TDashboardViewer, id
 export async function getDashboard(db: TenantDb, viewer: TDashboardViewer, id: string): Promise<TDashboard> {
   const dashboard = present(await row(db, id, false));
   if (!canView(viewer, dashboard)) throw AppError.notFound("dashboard", id);
-  return { ...dashboard, editable: canEdit(viewer, dashboard) };
+  return { ...dashboard, editable: canEdit(viewer, dashboard), twins: await dashboardTwins(db, dashboard) };
 }
 
 async function row(db: TenantDb, id: string, lock: boolean): Promise<Row> {
@@ -222,6 +225,7 @@ const documentOf = ({
   createdAt: _c,
   updatedAt: _u,
   editable: _e,
+  twins: _t,
   ...doc
 }: TDashboard) => doc;
 

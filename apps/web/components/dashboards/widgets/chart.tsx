@@ -1,6 +1,6 @@
 "use client";
-import { skipToken, useQuery } from "@tanstack/react-query";
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { skipToken, useQueries } from "@tanstack/react-query";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   Area,
   AreaChart,
@@ -17,8 +17,9 @@ import {
   YAxis,
 } from "recharts";
 import { useTRPC } from "@/lib/trpc";
-import { useLivePoints, useTwinId } from "../live";
+import { useLivePointsOf, useTwinIds } from "../live";
 import { resolveSource, type Source, type Threshold } from "../types";
+import { chartRows, tickLabel, timeTicks, tooltipLabel } from "./chart-data";
 import { COLORS, Muted, type WidgetContext } from "./common";
 
 interface Series {
@@ -34,70 +35,14 @@ export interface ChartSettings {
   thresholds?: Threshold[];
 }
 
-type Row = Record<string, number>;
-
-/** One series' points: server buckets (averages) plus what arrived live. */
-function SeriesData({
-  series,
-  index,
-  ctx,
-  points,
-  onData,
-}: {
-  series: Series;
-  index: number;
-  ctx: WidgetContext;
-  /** Buckets to ask the server for: about one per 3 pixels of the chart's width. */
-  points: number;
-  onData: (i: number, rows: Row[]) => void;
-}) {
-  const trpc = useTRPC();
-  const twin = resolveSource(series.source, ctx.variables, ctx.picked);
-  const id = useTwinId(twin);
-  const base = { from: ctx.from, to: ctx.to, bucket: { points }, ...(series.measure ? { names: [series.measure] } : {}) };
-  const opts = { refetchInterval: ctx.every };
-  const asset = useQuery(
-    trpc.assets.getMeasures.queryOptions(twin?.kind === "asset" && id ? { ...base, assetId: id } : skipToken, opts),
-  );
-  const device = useQuery(
-    trpc.devices.getMeasures.queryOptions(twin?.kind === "device" && id ? { ...base, deviceId: id } : skipToken, opts),
-  );
-  const live = useLivePoints(twin?.kind, id);
-  const data = twin?.kind === "asset" ? asset.data : device.data;
-  const key = `s${index}`;
-  const rows: Row[] = [];
-  if (data?.kind === "buckets")
-    for (const b of data.buckets) {
-      const v = b.name === series.measure ? b.numbers[series.field ?? ""]?.avg : undefined;
-      if (v !== undefined) rows.push({ t: new Date(b.start).getTime(), [key]: Math.round(v * 1000) / 1000 });
-    }
-  for (const p of live) {
-    const v = p.values[series.field ?? ""];
-    if (p.key === series.measure && typeof v === "number") rows.push({ t: p.measuredAt.getTime(), [key]: v });
-  }
-  const signature = `${JSON.stringify(series)}:${twin ? id : "none"}:${rows.length}:${rows.at(-1)?.t ?? 0}:${rows[0]?.t ?? 0}:${rows.at(-1)?.[key] ?? ""}`;
-  useSignal(signature, () => onData(index, rows));
-  return null;
-}
-
-/** Calls `effect` when the signature changes (after render). */
-function useSignal(signature: string, effect: () => void) {
-  const latest = useRef(effect);
-  latest.current = effect;
-  useEffect(() => {
-    if (signature) latest.current();
-  }, [signature]);
-}
-
 /**
  * How many buckets the server should make: one per 3 pixels of the widget's width, in steps
  * of 25 so resizing does not refetch at every pixel (a year of data draws as a few hundred
- * points, whatever the range).
+ * points, whatever the range). Null until measured, before the first paint.
  */
 function useBucketCount() {
   const ref = useRef<HTMLDivElement>(null);
   const [points, setPoints] = useState<number | null>(null);
-  // measured before the first paint, so the series' queries start once, with the right count
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
@@ -110,44 +55,82 @@ function useBucketCount() {
   return { ref, points };
 }
 
+/**
+ * Every series' buckets in parallel, drawn once they have all answered (a chart redrawn
+ * as each of ten series arrives costs ten renders of the whole chart), then the live
+ * points on top.
+ */
+function useSeriesRows(series: Series[], ctx: WidgetContext, points: number | null) {
+  const trpc = useTRPC();
+  const twins = series.map((s) => resolveSource(s.source, ctx.variables, ctx.picked));
+  const { ids, pending } = useTwinIds(twins);
+  const opts = { refetchInterval: ctx.every };
+  const answers = useQueries({
+    queries: series.map((s, i) => {
+      const twin = twins[i];
+      const id = ids[i];
+      const base = { from: ctx.from, to: ctx.to, bucket: { points: points ?? 0 }, ...(s.measure ? { names: [s.measure] } : {}) };
+      const ready = points !== null && twin && id;
+      return twin?.kind === "device"
+        ? trpc.devices.getMeasures.queryOptions(ready ? { ...base, deviceId: id } : skipToken, opts)
+        : trpc.assets.getMeasures.queryOptions(ready ? { ...base, assetId: id } : skipToken, opts);
+    }),
+  });
+  const live = useLivePointsOf(twins.map((t, i) => (t ? { kind: t.kind, id: ids[i] } : null)));
+  // a series still waiting for its twin's id or its buckets holds the drawing back
+  const waiting = answers.some((a, i) => pending[i] || (a.isPending && a.fetchStatus !== "idle"));
+  const from = ctx.from.getTime();
+  const bucketMs = points ? (ctx.to.getTime() - from) / points : 0;
+  const rows = waiting
+    ? []
+    : chartRows(
+        series.map((s, i) => ({ measure: s.measure, field: s.field, data: answers[i]?.data, live: live[i] ?? [] })),
+        bucketMs,
+        from,
+      );
+  const liveCount = live.reduce((n, points) => n + points.length, 0);
+  return { rows, waiting, liveCount };
+}
+
 export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: WidgetContext }) {
   const series = settings.series ?? [];
-  const [byIndex, setByIndex] = useState<Record<number, Row[]>>({});
   const { ref, points } = useBucketCount();
-  const merged = new Map<number, Row>();
-  for (const rows of Object.values(byIndex)) for (const r of rows) merged.set(r.t ?? 0, { ...merged.get(r.t ?? 0), ...r });
-  const data = [...merged.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
-  const span = ctx.to.getTime() - ctx.from.getTime();
-  const tick = (t: number) =>
-    span > 2 * 86_400_000
-      ? new Date(t).toLocaleDateString([], { month: "short", day: "numeric" })
-      : new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const { rows, waiting, liveCount } = useSeriesRows(series, ctx, points);
+  const from = ctx.from.getTime();
+  // live points land after the range's end as it was when the page opened
+  const to = Math.max(ctx.to.getTime(), rows.at(-1)?.t ?? 0);
+  const ticks = useMemo(() => timeTicks(from, to), [from, to]);
   const kind = settings.kind ?? "line";
   const Chart = kind === "bar" ? BarChart : kind === "area" ? AreaChart : LineChart;
   return (
-    <div ref={ref} className="h-full min-h-32" role="img" aria-label="Chart" data-testid="widget-chart" data-points={data.length}>
-      {points === null
-        ? null
-        : series.map((s, i) => (
-            <SeriesData
-              // biome-ignore lint/suspicious/noArrayIndexKey: series have no id; their place is their identity
-              key={i}
-              series={s}
-              index={i}
-              ctx={ctx}
-              points={points}
-              onData={(index, rows) => setByIndex((held) => ({ ...held, [index]: rows }))}
-            />
-          ))}
-      {data.length === 0 ? (
+    <div
+      ref={ref}
+      className="h-full min-h-32"
+      role="img"
+      aria-label="Chart"
+      data-testid="widget-chart"
+      data-points={waiting ? undefined : rows.length}
+      data-live={liveCount}
+    >
+      {waiting ? null : rows.length === 0 ? (
         <Muted>No data in this range.</Muted>
       ) : (
         <ResponsiveContainer width="100%" height="100%">
-          <Chart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <Chart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={tick} fontSize={11} />
-            <YAxis fontSize={11} width={44} />
-            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[from, to]}
+              allowDataOverflow
+              scale="time"
+              ticks={ticks}
+              interval={0}
+              tickFormatter={tickLabel(to - from)}
+              fontSize={11}
+            />
+            <YAxis fontSize={11} width={44} interval={0} />
+            <Tooltip labelFormatter={tooltipLabel} />
             <Legend />
             {series.map((s, i) => {
               const color = s.color ?? COLORS[i % COLORS.length];

@@ -26,6 +26,9 @@ export default function MapCanvas({ markers, tileUrl, cluster, popup }: Props) {
       zoom={2}
       minZoom={1}
       worldCopyJump
+      // cluster icons are page elements: their zoom transitions ran React's page-wide event
+      // handler for each, hundreds of milliseconds a zoom step
+      markerZoomAnimation={false}
       className="h-full w-full rounded bg-sky-50 dark:bg-zinc-800"
       attributionControl={Boolean(tileUrl)}
     >
@@ -44,6 +47,17 @@ const viewOf = (map: L.Map): View => {
 };
 
 type ClusterProps = { severity: number };
+
+// one style object a colour: a new object each render would restyle every marker
+const styles = new Map<string, L.PathOptions>();
+function pointStyle(color: string): L.PathOptions {
+  let style = styles.get(color);
+  if (!style) {
+    style = { color: "#ffffff", weight: 1.5, fillColor: color, fillOpacity: 0.9 };
+    styles.set(color, style);
+  }
+  return style;
+}
 const icons = new Map<string, L.DivIcon>();
 function clusterIcon(count: number, severity: number): L.DivIcon {
   const size = Math.round(26 + Math.min(4, Math.log10(count)) * 7);
@@ -86,7 +100,7 @@ function Markers({ markers, cluster, popup }: Props) {
   const index = useMemo(() => {
     if (!cluster) return null;
     const index = new Supercluster<ClusterProps & { i: number }, ClusterProps>({
-      radius: 60,
+      radius: 80,
       maxZoom: 16,
       map: (p) => ({ severity: p.severity }),
       reduce: (into, p) => {
@@ -103,17 +117,17 @@ function Markers({ markers, cluster, popup }: Props) {
     return index;
   }, [markers, cluster]);
 
-  const shown = index
-    ? index.getClusters(view.box, view.zoom)
-    : markers.map((m, i) => ({ properties: { i }, geometry: { coordinates: [m.lon, m.lat] } }));
-  useEffect(() => {
-    // what is on screen now, for tests and the dashboard benchmark
-    map.getContainer().dataset.drawn = String(shown.length);
-  });
-
-  return (
-    <>
-      {shown.map((f) => {
+  const shown = useMemo(
+    () =>
+      index
+        ? index.getClusters(view.box, view.zoom)
+        : markers.map((m, i) => ({ properties: { i }, geometry: { coordinates: [m.lon, m.lat] } })),
+    [index, markers, view],
+  );
+  // the layers change with the view or the markers only (not when a popup opens)
+  const layers = useMemo(
+    () =>
+      shown.map((f) => {
         const [lon, lat] = f.geometry.coordinates as [number, number];
         const props = f.properties as {
           cluster?: boolean;
@@ -129,9 +143,7 @@ function Markers({ markers, cluster, popup }: Props) {
               key={`c${id}`}
               position={[lat, lon]}
               icon={clusterIcon(props.point_count ?? 0, props.severity)}
-              eventHandlers={{
-                click: () => map.setView([lat, lon], Math.min(index.getClusterExpansionZoom(id), 18)),
-              }}
+              eventHandlers={{ click: () => map.setView([lat, lon], Math.min(index.getClusterExpansionZoom(id), 18)) }}
             />
           );
         }
@@ -141,11 +153,21 @@ function Markers({ markers, cluster, popup }: Props) {
             key={m.id}
             center={[m.lat, m.lon]}
             radius={7}
-            pathOptions={{ color: "#ffffff", weight: 1.5, fillColor: m.color, fillOpacity: 0.9 }}
+            pathOptions={pointStyle(m.color)}
             eventHandlers={{ click: () => setOpen(m) }}
           />
         );
-      })}
+      }),
+    [shown, index, markers, map],
+  );
+  useEffect(() => {
+    // what is on screen now, for tests and the dashboard benchmark
+    map.getContainer().dataset.drawn = String(shown.length);
+  });
+
+  return (
+    <>
+      {layers}
       {open ? (
         <Popup key={open.id} position={[open.lat, open.lon]}>
           {popup(open)}

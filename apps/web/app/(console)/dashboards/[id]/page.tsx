@@ -21,6 +21,7 @@ export default function DashboardPage() {
       <PageHeader title={doc.title} description={doc.description || undefined} />
       <DashboardView
         doc={doc}
+        twins={dashboard.data.twins}
         emptyNote={editable ? "Add some in the editor." : undefined}
         actions={
           editable && (

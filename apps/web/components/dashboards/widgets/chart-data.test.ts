@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { chartRows, timeTicks } from "./chart-data";
+
+const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
+const buckets = (name: string, field: string, values: [number, number][]) => ({
+  kind: "buckets" as const,
+  buckets: values.map(([m, avg]) => ({ name, start: at(m), numbers: { [field]: { avg } } })),
+});
+
+describe("chart rows", () => {
+  it("merges the series' buckets and live points into one row per time, in time order", () => {
+    const rows = chartRows([
+      {
+        measure: "temperature",
+        field: "temperature",
+        data: buckets("temperature", "temperature", [
+          [0, 20.12345],
+          [10, 21],
+        ]),
+        live: [],
+      },
+      {
+        measure: "t",
+        field: "temperature",
+        data: buckets("t", "temperature", [[10, 5]]),
+        live: [
+          { kind: "asset", twinId: "a", key: "t", measuredAt: at(12), values: { temperature: 6 } },
+          { kind: "asset", twinId: "a", key: "other", measuredAt: at(13), values: { temperature: 99 } },
+        ],
+      },
+    ]);
+    expect(rows).toEqual([
+      { t: at(0).getTime(), s0: 20.123 },
+      { t: at(10).getTime(), s0: 21, s1: 5 },
+      { t: at(12).getTime(), s1: 6 },
+    ]);
+  });
+
+  it("averages live points into buckets of the server's width", () => {
+    const live = [0, 1, 2, 3].map((m) => ({
+      kind: "asset" as const,
+      twinId: "a",
+      key: "t",
+      measuredAt: at(10 + m),
+      values: { temperature: m },
+    }));
+    const minutes2 = 2 * 60_000;
+    expect(chartRows([{ measure: "t", field: "temperature", live }], minutes2, at(0).getTime())).toEqual([
+      { t: at(10).getTime(), s0: 0.5 },
+      { t: at(12).getTime(), s0: 2.5 },
+    ]);
+  });
+
+  it("skips buckets of other measures and series without an answer yet", () => {
+    expect(chartRows([{ measure: "a", field: "x", data: buckets("b", "x", [[0, 1]]), live: [] }, { live: [] }])).toEqual([]);
+  });
+
+  it("spaces ticks evenly over the range", () => {
+    expect(timeTicks(0, 100, 6)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(timeTicks(5, 5)).toEqual([5]);
+  });
+});

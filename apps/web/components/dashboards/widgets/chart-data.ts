@@ -1,0 +1,72 @@
+import type { LivePoint } from "../live-hub";
+
+// A chart's rows, apart from React and recharts: each series' server buckets (averages)
+// and the live points since, merged into one row per time (recharts draws rows), and the
+// axis ticks, so the chart draws once with everything instead of once per series.
+
+export type Row = Record<string, number>;
+export type Buckets = {
+  kind: "buckets";
+  buckets: { name: string; start: Date | string; numbers: Record<string, { avg?: number | null } | undefined> }[];
+};
+export type SeriesInput = {
+  measure?: string | undefined;
+  field?: string | undefined;
+  /** The server's answer, when it came. */
+  data?: Buckets | { kind: string } | undefined;
+  live: LivePoint[];
+};
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * Rows by time, `s<i>` holding series i's value; sorted by time. Live points are averaged
+ * into buckets of `bucketMs` from `origin` (the server's width), so a chart fed 100
+ * measures a second keeps as many rows as pixels rather than growing by 100 a second.
+ */
+export function chartRows(series: SeriesInput[], bucketMs = 0, origin = 0): Row[] {
+  const byTime = new Map<number, Row>();
+  const put = (t: number, key: string, value: number) => {
+    const row = byTime.get(t);
+    if (row) row[key] = value;
+    else byTime.set(t, { t, [key]: value });
+  };
+  for (const [i, s] of series.entries()) {
+    const key = `s${i}`;
+    const field = s.field ?? "";
+    if (s.data?.kind === "buckets")
+      for (const b of (s.data as Buckets).buckets) {
+        const v = b.name === s.measure ? b.numbers[field]?.avg : undefined;
+        if (typeof v === "number") put(new Date(b.start).getTime(), key, round(v));
+      }
+    const live = new Map<number, { sum: number; n: number }>();
+    for (const p of s.live) {
+      const v = p.values[field];
+      if (p.key !== s.measure || typeof v !== "number") continue;
+      const t = p.measuredAt.getTime();
+      const at = bucketMs > 0 ? origin + Math.floor((t - origin) / bucketMs) * bucketMs : t;
+      const held = live.get(at);
+      if (held) {
+        held.sum += v;
+        held.n += 1;
+      } else live.set(at, { sum: v, n: 1 });
+    }
+    for (const [at, { sum, n }] of live) put(at, key, round(sum / n));
+  }
+  return [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+}
+
+/** `count` evenly spaced times over the range (given ticks spare recharts measuring each label in the DOM). */
+export function timeTicks(from: number, to: number, count = 6): number[] {
+  if (!(to > from)) return [from];
+  const step = (to - from) / (count - 1);
+  return Array.from({ length: count }, (_, i) => Math.round(from + i * step));
+}
+
+const DAY = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+/** A tick's label: dates over ranges longer than two days, times below (formatters made once: making one per label is slow). */
+export const tickLabel = (span: number) => (t: number) => (span > 2 * 86_400_000 ? DAY : TIME).format(t);
+export const tooltipLabel = (t: unknown) => FULL.format(Number(t));
