@@ -1,20 +1,13 @@
 "use client";
-import dynamic from "next/dynamic";
 import type { Widget } from "../types";
 import { type AlertsSettings, AlertsWidget } from "./alerts";
-import type { ChartSettings } from "./chart";
+import { type ChartSettings, ChartWidget } from "./chart";
 import { Muted, type WidgetContext } from "./common";
 import { type MapSettings, MapWidget } from "./map";
 import { type TableSettings, TableWidget } from "./table";
 import { type ValueSettings, ValueWidget } from "./value";
 
 // One file per widget type; this one picks a widget's by its type.
-
-// recharts is the largest piece of the page (over 400 kB): loaded beside the dashboard's
-// own queries instead of before them, and not at all by dashboards without a chart
-const ChartWidget = dynamic(() => import("./chart").then((m) => m.ChartWidget), {
-  loading: () => <Muted>Loading the chart…</Muted>,
-});
 
 export type { WidgetContext } from "./common";
 
