@@ -46,12 +46,23 @@ export function useLiveListener(keys: string | (string | undefined)[] | undefine
   }, [hub, wanted, latest]);
 }
 
-/** The measures the twins receive while the dashboard is open and live, newest last, by twinKey. */
-export function useLivePointsOf(twins: ({ kind: "asset" | "device"; id: string | undefined } | null)[]) {
+/**
+ * The measures the twins receive while the dashboard is open and live, newest last, by
+ * twinKey. `everyMs` gathers them for that long before one update: a chart over a year
+ * redrawn four times a second at 100 measures/s kept the page busy for nothing.
+ */
+export function useLivePointsOf(twins: ({ kind: "asset" | "device"; id: string | undefined } | null)[], everyMs = 0) {
   const keys = twins.map((t) => (t?.id ? twinKey(t.kind, t.id) : undefined));
   const signature = keys.join(",");
   const [held, setHeld] = useState<{ signature: string; byKey: Record<string, LivePoint[]> }>({ signature, byKey: {} });
-  useLiveListener(keys, (batch) =>
+  const [gathered] = useState(() => ({ points: [] as LivePoint[], timer: null as ReturnType<typeof setTimeout> | null }));
+  useEffect(
+    () => () => {
+      if (gathered.timer) clearTimeout(gathered.timer);
+    },
+    [gathered],
+  );
+  const apply = (batch: LivePoint[]) =>
     setHeld((h) => {
       const byKey = h.signature === signature ? { ...h.byKey } : {};
       for (const p of batch) {
@@ -59,8 +70,17 @@ export function useLivePointsOf(twins: ({ kind: "asset" | "device"; id: string |
         byKey[key] = [...(byKey[key] ?? []), p].slice(-1000);
       }
       return { signature, byKey };
-    }),
-  );
+    });
+  useLiveListener(keys, (batch) => {
+    if (!everyMs) return apply(batch);
+    gathered.points.push(...batch);
+    gathered.timer ??= setTimeout(() => {
+      const points = gathered.points;
+      gathered.points = [];
+      gathered.timer = null;
+      apply(points);
+    }, everyMs);
+  });
   const byKey = held.signature === signature ? held.byKey : {};
   return keys.map((k) => (k ? (byKey[k] ?? NONE) : NONE));
 }

@@ -76,7 +76,11 @@ function useSeriesRows(series: Series[], ctx: WidgetContext, points: number | nu
         : trpc.assets.getMeasures.queryOptions(ready ? { ...base, assetId: id } : skipToken, opts);
     }),
   });
-  const live = useLivePointsOf(twins.map((t, i) => (t ? { kind: t.kind, id: ids[i] } : null)));
+  // a chart redraws live at most once a second (its points are buckets of seconds to days)
+  const live = useLivePointsOf(
+    twins.map((t, i) => (t ? { kind: t.kind, id: ids[i] } : null)),
+    1_000,
+  );
   // a series still waiting for its twin's id or its buckets holds the drawing back
   const waiting = answers.some((a, i) => pending[i] || (a.isPending && a.fetchStatus !== "idle"));
   const from = ctx.from.getTime();
