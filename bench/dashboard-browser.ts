@@ -4,21 +4,11 @@
 // until every widget shows its data, the map panned and zoomed, long tasks and the page's
 // tRPC requests (resource timing) read back.
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { chromiumLaunchOptions } from "../scripts/chromium.mjs";
 
 /** The launch that works on this machine (as apps/web/playwright.config.ts). */
 export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-dev-shm-usage",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions);
 }
 
 /** What dashboard A must show to be drawn: its widget ids and what each holds. */
