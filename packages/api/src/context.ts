@@ -23,6 +23,12 @@ export interface Context {
   audit: AuditFacts;
   /** In-process callers only (rules, schedules): who acts, already established; never from HTTP. */
   trustedPrincipal?: Principal;
+  /**
+   * Lookups shared by the calls of one HTTP request (a batch): who the token is, and what
+   * they may do in the tenant for queries. A console page batches a dozen queries, each of
+   * which looked both up again in its own transactions. Absent outside HTTP requests.
+   */
+  requestMemo?: Map<string, Promise<unknown>>;
 }
 
 export function createInnerContext(
@@ -54,11 +60,14 @@ function readCookie(header: string | null, name: string): string | null {
 export function createContextFromRequest(req: Request, resHeaders: Headers): Context {
   const auth = req.headers.get("authorization");
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? null;
-  return createInnerContext({
-    token: bearer ?? readCookie(req.headers.get("cookie"), SESSION_COOKIE),
-    tenantId: req.headers.get("x-tenant-id")?.trim() || null,
-    resHeaders,
-  });
+  return {
+    ...createInnerContext({
+      token: bearer ?? readCookie(req.headers.get("cookie"), SESSION_COOKIE),
+      tenantId: req.headers.get("x-tenant-id")?.trim() || null,
+      resHeaders,
+    }),
+    requestMemo: new Map(),
+  };
 }
 
 export function sessionCookie(token: string, expiresAt: Date): string {

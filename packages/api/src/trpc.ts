@@ -100,8 +100,20 @@ const auditMutations = t.middleware(async ({ type, path, getRawInput, next }) =>
   return result;
 });
 
+/** `lookup` once per HTTP request under `key` (every time outside one). */
+function memoized<T>(ctx: Context, key: string, lookup: () => Promise<T>): Promise<T> {
+  const memo = ctx.requestMemo;
+  if (!memo) return lookup();
+  let found = memo.get(key) as Promise<T> | undefined;
+  if (!found) {
+    found = lookup();
+    memo.set(key, found);
+  }
+  return found;
+}
+
 const requireAuth = t.middleware(async ({ ctx, next }) => {
-  const principal = ctx.trustedPrincipal ?? (await authenticate(ctx.token));
+  const principal = ctx.trustedPrincipal ?? (await memoized(ctx, "principal", () => authenticate(ctx.token)));
   if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or send an API key as a Bearer token" });
   ctx.audit.principal = principal;
   return next({ ctx: { principal } });
@@ -159,8 +171,14 @@ function timeoutOf(meta: ProcedureMeta | undefined) {
   return meta?.transactionTimeoutMs ? { timeout: meta.transactionTimeoutMs } : {};
 }
 
-async function tenantAccessFor(ctx: Context & { principal: Principal }, permission: TenantPermission): Promise<TenantAccess> {
-  const access = await resolveTenantAccess(ctx.principal, ctx.unsafeTenantId);
+async function tenantAccessFor(
+  ctx: Context & { principal: Principal },
+  permission: TenantPermission,
+  type: "query" | "mutation" | "subscription",
+): Promise<TenantAccess> {
+  // a mutation may change memberships: it and what follows it see them afresh
+  const resolve = () => resolveTenantAccess(ctx.principal, ctx.unsafeTenantId);
+  const access = await (type === "query" ? memoized(ctx, "tenant-access", resolve) : resolve());
   ctx.audit.tenantId = access.tenant.id;
   assertPermission(access, permission);
   return access;
@@ -168,8 +186,8 @@ async function tenantAccessFor(ctx: Context & { principal: Principal }, permissi
 
 /** A tenant member holding `permission`: ctx.tenant, and ctx.db scoped to that tenant. */
 export function tenantProcedure(permission: TenantPermission) {
-  return authedProcedure.use(async ({ ctx, meta, next }) => {
-    const access = await tenantAccessFor(ctx, permission);
+  return authedProcedure.use(async ({ ctx, meta, type, next }) => {
+    const access = await tenantAccessFor(ctx, permission, type);
     return inTransaction(
       (body) => withTenant(access.tenant.id, body, timeoutOf(meta)),
       (db: TenantDb) => next({ ctx: { tenant: access, db } }),
@@ -199,7 +217,7 @@ export function tenantStreamProcedure(permission: TenantPermission) {
  * admin acts on the platform. ctx.scope says which.
  */
 export function scopedProcedure(permission: TenantPermission) {
-  return authedProcedure.use(async ({ ctx, meta, next }) => {
+  return authedProcedure.use(async ({ ctx, meta, type, next }) => {
     const actorId = ctx.principal.userId;
     const wantsTenant = ctx.unsafeTenantId ?? ctx.principal.apiKey?.tenantId ?? null;
     if (!wantsTenant && ctx.principal.isPlatformAdmin) {
@@ -209,7 +227,7 @@ export function scopedProcedure(permission: TenantPermission) {
         (db: PlatformDb) => next({ ctx: { scope: { kind: "platform", db, actorId } satisfies UserScope as UserScope } }),
       );
     }
-    const access = await tenantAccessFor(ctx, permission);
+    const access = await tenantAccessFor(ctx, permission, type);
     return inTransaction(
       (body) => withTenant(access.tenant.id, body, timeoutOf(meta)),
       (db: TenantDb) =>
