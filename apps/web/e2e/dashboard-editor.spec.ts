@@ -1,5 +1,5 @@
 import { type Locator, type Page, expect, test } from "@playwright/test";
-import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
+import { adminApi, signIn, unique } from "./fixtures";
 
 // away from UTC, so that a from/to read or written in the wrong zone shows
 test.use({ timezoneId: "Europe/Paris" });
@@ -39,12 +39,9 @@ async function placeShown(page: Page, id: string) {
 test("dashboard editor: drag, resize, small screens, settings, delete", async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   const tag = unique("e").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Editor ${tag}`, group: "commons" });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const alerts = { severity: [], limit: 20 };
   const title = `Layout ${tag}`;
   const created = await admin.dashboards.create.mutate({
@@ -160,12 +157,9 @@ test("dashboard editor: drag, resize, small screens, settings, delete", async ({
 // Deleting from the editor asks first, then goes back to the list without it.
 test("a dashboard deleted in the editor is gone from the list", async ({ page, baseURL }) => {
   const tag = unique("x").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Delete ${tag}`, group: "commons" });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const kept = await admin.dashboards.create.mutate({ title: `Kept ${tag}` });
   const doomed = await admin.dashboards.create.mutate({ title: `Doomed ${tag}` });
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E_INGEST_PORT } from "../playwright.config";
-import { E2E_ADMIN, apiClient, keepScreenshot, signIn, unique } from "./fixtures";
+import { adminApi, keepScreenshot, signIn, unique } from "./fixtures";
 
 // A dashboard made in the console: created from the list, a value, a chart, a table and a
 // map of a tenant's devices added and set up in the editor, saved; the view shows them all
@@ -11,14 +11,11 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
 }, testInfo) => {
   test.setTimeout(120_000);
   const tag = unique("d").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Dashboards ${tag}`, group: "commons" });
   const reference = `ds-${tag}`;
   const device = await admin.devices.create.mutate({ model: "DemoSensor", reference, tenantId: tenant.id });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const now = Date.now();
   await admin.devices.receiveMeasures.mutate({
     deviceId: device.id,
@@ -108,12 +105,9 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
 test("a dashboard bound to an asset model is a tab on each of its assets' pages", async ({ page, baseURL }) => {
   test.setTimeout(60_000);
   const tag = unique("b").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Bound ${tag}`, group: "commons" });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const rooms = [];
   for (const [name, temperature] of [
     ["a", 21.5],
@@ -156,13 +150,10 @@ test("a dashboard bound to an asset model is a tab on each of its assets' pages"
 test("a dashboard exported from one tenant imports into another from the console", async ({ page, baseURL }) => {
   test.setTimeout(60_000);
   const tag = unique("x").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const from = await admin.tenants.create.mutate({ name: `Export from ${tag}`, group: "commons" });
   const to = await admin.tenants.create.mutate({ name: `Import to ${tag}`, group: "commons" });
-  tenantId = from.id;
+  actIn(from.id);
   const title = `Portable ${tag}`;
   await admin.dashboards.create.mutate({
     title,
@@ -188,7 +179,7 @@ test("a dashboard exported from one tenant imports into another from the console
   await expect(page.getByTestId("dashboard-row")).toHaveCount(0);
   await page.getByTestId("dashboard-import-file").setInputFiles(file);
   await expect(page.getByTestId("dashboard-row").filter({ hasText: title })).toHaveCount(1);
-  tenantId = to.id;
+  actIn(to.id);
   const [imported] = await admin.dashboards.list.query({});
   const got = await admin.dashboards.get.query({ id: imported?.id as string });
   expect(got.widgets.map((w) => [w.id, w.type, w.title])).toEqual([["alerts", "alerts", "Open alerts"]]);
@@ -202,12 +193,9 @@ test("in live mode, payloads posted to the webhook appear in the chart and the t
 }, testInfo) => {
   test.setTimeout(90_000);
   const tag = unique("l").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Live dash ${tag}`, group: "commons" });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const key = await admin.auth.createApiKey.mutate({ name: "ingest", tenantId: tenant.id });
   const reference = `live-${tag}`;
   const post = async (temperature: number) => {

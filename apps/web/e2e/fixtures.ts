@@ -41,3 +41,16 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
+
+/** The e2e admin through the typed client; `actIn(id)` makes the calls after it act in that tenant. */
+export async function adminApi(baseURL: string) {
+  let tenantId: string | null = null;
+  const api = (token?: string) => apiClient(baseURL, token, () => tenantId);
+  const { token } = await api().auth.login.mutate(E2E_ADMIN);
+  return {
+    admin: api(token),
+    actIn: (id: string | null) => {
+      tenantId = id;
+    },
+  };
+}

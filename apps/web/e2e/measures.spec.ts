@@ -1,18 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
+import { adminApi, signIn, unique } from "./fixtures";
 
 test("measures pushed to a linked device show on the asset as cards, chart and table, and download as CSV", async ({
   page,
   baseURL,
 }) => {
   const tag = unique("m").slice(2);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Measures ${tag}`, group: "commons" });
   const device = await admin.devices.create.mutate({ model: "DemoSensor", reference: `ms-${tag}`, tenantId: tenant.id });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const room = await admin.assets.create.mutate({ model: "Room", reference: `room-${tag}` });
   await admin.devices.linkAsset.mutate({ deviceId: device.id, assetId: room.id });
   const now = Date.now();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, apiClient, signIn, unique } from "./fixtures";
+import { adminApi, signIn, unique } from "./fixtures";
 
 // A schedule built in the editor (a bad cron refused beside its field first) runs a rule
 // with a notify step every 2 seconds: its last run shows as succeeded on the schedules
@@ -11,12 +11,9 @@ test("a schedule every 2 s runs a notifying rule; its run shows on /schedules an
 }) => {
   test.setTimeout(150_000);
   const tag = unique("sch").slice(4);
-  let tenantId = "";
-  const api = (token?: string) => apiClient(baseURL as string, token, () => tenantId || null);
-  const { token } = await api().auth.login.mutate(E2E_ADMIN);
-  const admin = api(token);
+  const { admin, actIn } = await adminApi(baseURL as string);
   const tenant = await admin.tenants.create.mutate({ name: `Schedules ${tag}`, group: "commons" });
-  tenantId = tenant.id;
+  actIn(tenant.id);
   const title = `Ping ${tag}`;
   // run by the schedule only: disabled, its own trigger never fires
   const rule = await admin.rules.create.mutate({
