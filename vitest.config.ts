@@ -1,12 +1,9 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { testEnv } from "./scripts/test-env.mjs";
 
 // Unit and integration tests of every package, against a throwaway database made fresh
 // for the run by the global setup.
 export default defineConfig({
-  // the console's own imports (its pure modules are tested here too)
-  resolve: { alias: { "@/": fileURLToPath(new URL("./apps/web/", import.meta.url)) } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/web/components/**/*.test.ts"],
     env: testEnv(),

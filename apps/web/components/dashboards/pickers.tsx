@@ -37,26 +37,18 @@ export function TimeRangePicker({ value, onChange, id }: { value: TimeRange; onC
         ))}
         <option value="custom">Custom…</option>
       </Select>
-      {absolute && (
-        <>
+      {absolute &&
+        (["from", "to"] as const).map((end) => (
           <Input
+            key={end}
             type="datetime-local"
-            aria-label="From"
-            data-testid="time-range-from"
-            value={toLocalInput(absolute.from)}
-            onChange={(e) => setEnd("from", e.target.value)}
+            aria-label={end === "from" ? "From" : "To"}
+            data-testid={`time-range-${end}`}
+            value={toLocalInput(absolute[end])}
+            onChange={(e) => setEnd(end, e.target.value)}
             className="w-52"
           />
-          <Input
-            type="datetime-local"
-            aria-label="To"
-            data-testid="time-range-to"
-            value={toLocalInput(absolute.to)}
-            onChange={(e) => setEnd("to", e.target.value)}
-            className="w-52"
-          />
-        </>
-      )}
+        ))}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Card, Notice } from "@/components/ui/surface";
-import { errorCode, errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
+import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 import { DeleteDashboard } from "../delete-dashboard";
 import { WidgetFrame } from "../grid";
 import { type Dashboard, type DashboardDoc, defaultSettings, nextWidgetId, rangeOf, toDoc, type Widget } from "../types";
@@ -110,9 +110,7 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
           {save.isPending ? "Saving…" : dirty ? "Save" : "Saved"}
         </Button>
       </div>
-      {save.error && (
-        <Notice>{errorCode(save.error) === "CONFLICT" ? `${errorMessage(save.error)}.` : errorMessage(save.error)}</Notice>
-      )}
+      {save.error && <Notice>{errorMessage(save.error)}</Notice>}
       {save.isSuccess && !dirty && <Notice tone="success">Saved (version {version}).</Notice>}
 
       <VariablesEditor variables={doc.variables} errors={errors} onChange={(variables) => change({ ...doc, variables })} />
