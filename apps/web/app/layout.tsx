@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/lib/providers";
+import { TENANT_COOKIE } from "@/lib/tenant-cookie";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,7 +13,8 @@ export const metadata: Metadata = {
 // The theme is applied before the first paint so a dark-mode user never sees a flash.
 const themeScript = `try{var t=localStorage.getItem("iot.theme");if(t==="dark"||(!t&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const tenantId = (await cookies()).get(TENANT_COOKIE)?.value || null;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -19,7 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen font-sans">
-        <Providers>{children}</Providers>
+        <Providers tenantId={tenantId}>{children}</Providers>
       </body>
     </html>
   );

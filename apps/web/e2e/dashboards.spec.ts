@@ -81,12 +81,20 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
 
   const url = page.url().replace(/\/edit$/, "");
   await page.goto(url);
+  // the page comes with its widgets' data, fetched by the server as it rendered it: the
+  // browser asks for none of it, and its first render matches the server's HTML
+  const asked: string[] = [];
+  const errors: string[] = [];
+  page.on("request", (r) => r.url().includes("/api/trpc/") && asked.push(new URL(r.url()).pathname));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.reload();
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-value")).toContainText("22.9");
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-trend")).toHaveText("▲");
   await expect(page.getByTestId("widget-chart-1").locator(".recharts-line")).toHaveCount(1);
   await expect(page.getByTestId("widget-table-1").getByRole("row").nth(1)).toContainText(reference);
   await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
+  expect(asked.filter((p) => /dashboards\.get|getMeasures|getLastMeasures|devices\.search|mapPoints/.test(p))).toEqual([]);
+  expect(errors.filter((e) => /hydrat|did not match/i.test(e))).toEqual([]);
   // the tracker's popup: its reference and last position
   const map = page.getByTestId("widget-map-1").locator(".leaflet-container");
   await map.scrollIntoViewIfNeeded();
@@ -256,9 +264,9 @@ test("in live mode, payloads posted to the webhook appear in the chart and the t
   await expect(page.getByTestId("widget-list").getByRole("row").nth(1)).toContainText(`${reference}20`);
   await expect(chart).toHaveAttribute("data-points", "1");
   await expect(chart).toHaveAttribute("data-live", "0");
+  // posts arrive live once the stream is open, which the toolbar shows
+  await expect(page.getByTestId("refresh-mode")).toHaveAttribute("data-live-status", "open");
   await expect(page.getByTestId("refresh-mode")).toContainText("Live");
-  // the stream is open once the page has drawn; posts now arrive live
-  await page.waitForTimeout(1_000);
   for (const [i, t] of [21.5, 22.25, 23.75].entries()) {
     await post(t);
     await expect(page.getByTestId("widget-list").getByRole("row").nth(1)).toContainText(`${reference}${t}`);

@@ -1,13 +1,12 @@
 "use client";
 import type { AppRouter } from "@iot/api";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
+import { makeQueryClient } from "./query-client";
 import { TenantProvider, storedTenant } from "./tenant";
-import { TRPCProvider, errorCode } from "./trpc";
-
-const NO_RETRY = new Set(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS"]);
+import { TRPCProvider } from "./trpc";
 
 /** The tenant the console acts in, on every call. */
 function headers(): Record<string, string> {
@@ -15,15 +14,9 @@ function headers(): Record<string, string> {
   return tenant ? { "x-tenant-id": tenant } : {};
 }
 
-export function Providers({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(
-    () =>
-      new QueryClient({
-        defaultOptions: {
-          queries: { staleTime: 10_000, retry: (count, error) => !NO_RETRY.has(errorCode(error) ?? "") && count < 2 },
-        },
-      }),
-  );
+/** `tenantId`: the tenant cookie the page was rendered with. */
+export function Providers({ tenantId, children }: { tenantId: string | null; children: ReactNode }) {
+  const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
@@ -47,7 +40,7 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <TenantProvider>{children}</TenantProvider>
+        <TenantProvider initial={tenantId}>{children}</TenantProvider>
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -42,6 +42,14 @@ export function createInnerContext(
   };
 }
 
+/**
+ * The calls a server-rendered page makes for its data: as the session cookie's user, in
+ * the tenant cookie's tenant (checked like the header), sharing lookups as one batch does.
+ */
+export function createPageContext(token: string | null, tenantId: string | null): Context {
+  return { ...createInnerContext({ token, tenantId }), requestMemo: new Map() };
+}
+
 function readCookie(header: string | null, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {

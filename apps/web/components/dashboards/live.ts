@@ -5,7 +5,7 @@ import { createContext, createElement, type ReactNode, useContext, useEffect, us
 import { useTenant } from "@/lib/tenant";
 import { useTRPC } from "@/lib/trpc";
 import { LiveHub, type Listener, type LivePoint, twinKey } from "./live-hub";
-import type { TwinRef } from "./types";
+import { refKey, type TwinRef } from "./types";
 
 export { ANY_TWIN, type LivePoint } from "./live-hub";
 
@@ -17,19 +17,30 @@ export { ANY_TWIN, type LivePoint } from "./live-hub";
 // renders a second.
 
 const HubContext = createContext<LiveHub | null>(null);
+/** Where the dashboard's stream is: off (not live), connecting, or open and following. */
+export type LiveStatus = "off" | "connecting" | "open";
+const StatusContext = createContext<LiveStatus>("off");
 
 /** The dashboard's one subscription to its tenant's live measures, while `enabled`. */
 export function LiveMeasuresProvider({ enabled, children }: { enabled: boolean; children: ReactNode }) {
   const trpc = useTRPC();
   const { tenantId } = useTenant();
   const [hub] = useState(() => new LiveHub());
-  useSubscription(
+  const stream = useSubscription(
     trpc.measures.subscribe.subscriptionOptions(enabled && tenantId ? { tenantId } : skipToken, {
       onData: (batch) => hub.publish(batch.measures),
     }),
   );
-  return createElement(HubContext.Provider, { value: enabled ? hub : null }, children);
+  // tRPC says "pending" once the stream is open and waiting for data
+  const status: LiveStatus = !enabled ? "off" : stream.status === "pending" ? "open" : "connecting";
+  return createElement(
+    HubContext.Provider,
+    { value: enabled ? hub : null },
+    createElement(StatusContext.Provider, { value: status }, children),
+  );
 }
+
+export const useLiveStatus = () => useContext(StatusContext);
 
 /** Calls `listener` with each batch of live points of the twins (keys: twinKey, or ANY_TWIN) while the dashboard is live. */
 export function useLiveListener(keys: string | (string | undefined)[] | undefined, listener: Listener) {
@@ -91,7 +102,6 @@ export function useLivePoints(kind: "asset" | "device" | undefined, id: string |
   return useLivePointsOf([kind ? { kind, id } : null])[0] ?? NONE;
 }
 
-const refKey = (t: TwinRef) => `${t.kind}/${t.model}/${t.reference}`;
 const TwinIdsContext = createContext<ReadonlyMap<string, string>>(new Map());
 
 /** The ids of the twins a dashboard names, resolved by dashboards.get: widgets need no lookup for them. */

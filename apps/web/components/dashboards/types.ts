@@ -89,6 +89,9 @@ export type TwinRef = { kind: "asset" | "device"; model: string; reference: stri
 export type Picked = Record<string, { model: string; reference: string } | undefined>;
 export type Threshold = { value: number; color: string; label?: string };
 
+/** A twin's key among those a dashboard names. */
+export const refKey = (t: TwinRef) => `${t.kind}/${t.model}/${t.reference}`;
+
 /** The twin a source names: a fixed one, or the reference the variable currently holds. */
 export function resolveSource(source: Source | undefined, variables: Variable[], picked: Picked): TwinRef | null {
   if (!source || typeof source !== "object") return null;

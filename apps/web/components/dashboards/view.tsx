@@ -1,9 +1,10 @@
 "use client";
 import { type ReactNode, useEffect, useState } from "react";
 import { DashboardGrid, WidgetFrame } from "./grid";
-import { LiveMeasuresProvider, TwinIdsProvider } from "./live";
+import { LiveMeasuresProvider, TwinIdsProvider, useLiveStatus } from "./live";
 import { TimeRangePicker, VariablePicker } from "./pickers";
-import { type DashboardDoc, type Picked, rangeOf, type TimeRange, type TwinRef } from "./types";
+import { viewContext } from "./context";
+import type { DashboardDoc, Picked, Refresh, TimeRange, TwinRef } from "./types";
 import { WidgetBody } from "./widgets";
 import { Notice } from "@/components/ui/surface";
 
@@ -18,6 +19,7 @@ export function DashboardView({
   pinned = {},
   actions,
   emptyNote,
+  renderedAt,
 }: {
   doc: DashboardDoc;
   /** The ids of the twins it names, from dashboards.get. */
@@ -25,10 +27,12 @@ export function DashboardView({
   pinned?: Picked;
   actions?: ReactNode;
   emptyNote?: string;
+  /** When the server rendered the page: its relative time range ends there, as the data it sent does. */
+  renderedAt?: number | undefined;
 }) {
   const [range, setRange] = useState<TimeRange | null>(null);
   const [picked, setPicked] = useState<Picked>({});
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(() => renderedAt ?? Date.now());
   const refresh = doc.refresh;
   const seconds = refresh.mode === "interval" ? refresh.seconds : 0;
   useEffect(() => {
@@ -38,30 +42,11 @@ export function DashboardView({
   }, [seconds]);
 
   const timeRange = range ?? doc.timeRange;
-  const { from, to } = rangeOf(timeRange, now);
-  const held: Picked = Object.fromEntries(
-    doc.variables.map((v) => [
-      v.name,
-      v.name in pinned
-        ? pinned[v.name]
-        : v.name in picked
-          ? picked[v.name]
-          : v.default && v.model
-            ? { model: v.model, reference: v.default }
-            : undefined,
-    ]),
-  );
-  const ctx = {
-    variables: doc.variables,
-    picked: held,
-    from,
-    to,
-    live: refresh.mode === "live",
-    every: seconds ? seconds * 1000 : (false as const),
-  };
+  const ctx = viewContext(doc, { range, picked, pinned, now });
+  const held = ctx.picked;
 
   return (
-    <>
+    <LiveMeasuresProvider enabled={ctx.live && doc.widgets.length > 0}>
       <div className="mb-4 flex flex-wrap items-center justify-end gap-2">
         {doc.variables
           .filter((v) => !(v.name in pinned))
@@ -80,27 +65,39 @@ export function DashboardView({
             setRange(r);
           }}
         />
-        <span className="text-xs text-zinc-500" data-testid="refresh-mode">
-          {refresh.mode === "live" ? "● Live" : refresh.mode === "interval" ? `every ${seconds} s` : ""}
-        </span>
+        <RefreshMode refresh={refresh} />
         {actions}
       </div>
       {doc.widgets.length === 0 ? (
         <Notice tone="info">No widget yet.{emptyNote ? ` ${emptyNote}` : ""}</Notice>
       ) : (
         <TwinIdsProvider twins={twins}>
-          <LiveMeasuresProvider enabled={ctx.live}>
-            <DashboardGrid
-              widgets={doc.widgets}
-              render={(w) => (
-                <WidgetFrame widget={w}>
-                  <WidgetBody widget={w} ctx={ctx} />
-                </WidgetFrame>
-              )}
-            />
-          </LiveMeasuresProvider>
+          <DashboardGrid
+            widgets={doc.widgets}
+            render={(w) => (
+              <WidgetFrame widget={w}>
+                <WidgetBody widget={w} ctx={ctx} />
+              </WidgetFrame>
+            )}
+          />
         </TwinIdsProvider>
       )}
-    </>
+    </LiveMeasuresProvider>
+  );
+}
+
+/** The refresh mode; in live mode, whether the stream is open yet (measures before that are not shown live). */
+function RefreshMode({ refresh }: { refresh: Refresh }) {
+  const status = useLiveStatus();
+  return (
+    <span className="text-xs text-zinc-500" data-testid="refresh-mode" data-live-status={status}>
+      {refresh.mode === "live"
+        ? status === "open"
+          ? "● Live"
+          : "○ Connecting…"
+        : refresh.mode === "interval"
+          ? `every ${refresh.seconds} s`
+          : ""}
+    </span>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
-import { skipToken, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useTwinId } from "../live";
 import { resolveSource } from "../types";
 import { Muted, type WidgetContext } from "./common";
+import { alertsQuery } from "./queries";
 
 export interface AlertsSettings {
   severity?: ("info" | "warning" | "critical")[];
@@ -14,23 +15,9 @@ export interface AlertsSettings {
 
 export function AlertsWidget({ settings, ctx }: { settings: AlertsSettings; ctx: WidgetContext }) {
   const trpc = useTRPC();
-  const twin = settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null;
-  const twinId = useTwinId(twin);
-  const waiting = Boolean(settings.variable) && !twinId;
-  const alerts = useQuery(
-    trpc.alerts.search.queryOptions(
-      waiting
-        ? skipToken
-        : {
-            status: ["active", "acknowledged"],
-            ...(settings.severity?.length ? { severity: settings.severity } : {}),
-            ...(settings.model ? { model: settings.model } : {}),
-            ...(twinId ? { twinId } : {}),
-            limit: settings.limit ?? 20,
-          },
-      { refetchInterval: ctx.live ? 10_000 : ctx.every },
-    ),
-  );
+  const twinId = useTwinId(settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null);
+  const { waiting, query } = alertsQuery(trpc, settings, ctx, () => twinId);
+  const alerts = useQuery({ ...query, refetchInterval: ctx.live ? 10_000 : ctx.every });
   if (waiting) return <Muted>Pick the variable’s twin.</Muted>;
   if (alerts.error) return <Muted>{errorMessage(alerts.error)}</Muted>;
   const items = alerts.data?.items ?? [];

@@ -1,6 +1,6 @@
 "use client";
-import { skipToken, useQueries } from "@tanstack/react-query";
-import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useQueries } from "@tanstack/react-query";
+import { useMemo } from "react";
 import {
   Area,
   AreaChart,
@@ -16,11 +16,15 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { useHydrated } from "@/lib/hydrated";
 import { useTRPC } from "@/lib/trpc";
 import { useLivePointsOf, useTwinIds } from "../live";
-import { resolveSource, type Source, type Threshold } from "../types";
+import { type Place, resolveSource, type Source, type Threshold } from "../types";
 import { chartRows, tickLabel, timeTicks, tooltipLabel } from "./chart-data";
 import { COLORS, Muted, type WidgetContext } from "./common";
+import { chartPoints, chartQueries, widgetPixels } from "./queries";
+
+const blank = () => "";
 
 interface Series {
   source?: Source;
@@ -36,45 +40,21 @@ export interface ChartSettings {
 }
 
 /**
- * How many buckets the server should make: one per 3 pixels of the widget's width, in steps
- * of 25 so resizing does not refetch at every pixel (a year of data draws as a few hundred
- * points, whatever the range). Null until measured, before the first paint.
- */
-function useBucketCount() {
-  const ref = useRef<HTMLDivElement>(null);
-  const [points, setPoints] = useState<number | null>(null);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const measure = () => setPoints(Math.min(1000, Math.max(25, Math.round(element.clientWidth / 3 / 25) * 25)));
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return { ref, points };
-}
-
-/**
  * Every series' buckets in parallel, drawn once they have all answered (a chart redrawn
  * as each of ten series arrives costs ten renders of the whole chart), then the live
  * points on top.
  */
-function useSeriesRows(series: Series[], ctx: WidgetContext, points: number | null) {
+function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: number) {
   const trpc = useTRPC();
+  const series = settings.series ?? [];
   const twins = series.map((s) => resolveSource(s.source, ctx.variables, ctx.picked));
   const { ids, pending } = useTwinIds(twins);
-  const opts = { refetchInterval: ctx.every };
+  const points = chartPoints(columns);
   const answers = useQueries({
-    queries: series.map((s, i) => {
-      const twin = twins[i];
-      const id = ids[i];
-      const base = { from: ctx.from, to: ctx.to, bucket: { points: points ?? 0 }, ...(s.measure ? { names: [s.measure] } : {}) };
-      const ready = points !== null && twin && id;
-      return twin?.kind === "device"
-        ? trpc.devices.getMeasures.queryOptions(ready ? { ...base, deviceId: id } : skipToken, opts)
-        : trpc.assets.getMeasures.queryOptions(ready ? { ...base, assetId: id } : skipToken, opts);
-    }),
+    queries: chartQueries(trpc, settings, ctx, (_, i) => ids[i], columns).map(({ query }) => ({
+      ...query,
+      refetchInterval: ctx.every,
+    })),
   });
   // a chart redraws live at most once a second (its points are buckets of seconds to days)
   const live = useLivePointsOf(
@@ -96,10 +76,14 @@ function useSeriesRows(series: Series[], ctx: WidgetContext, points: number | nu
   return { rows, waiting, liveCount };
 }
 
-export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: WidgetContext }) {
+/**
+ * `place`: the widget's place on the grid, which sets how many buckets it asks for and the
+ * size it is drawn at until the browser measures it (the server draws it too).
+ */
+export function ChartWidget({ settings, ctx, place }: { settings: ChartSettings; ctx: WidgetContext; place: Place }) {
   const series = settings.series ?? [];
-  const { ref, points } = useBucketCount();
-  const { rows, waiting, liveCount } = useSeriesRows(series, ctx, points);
+  const hydrated = useHydrated();
+  const { rows, waiting, liveCount } = useSeriesRows(settings, ctx, place.w);
   const from = ctx.from.getTime();
   // live points land after the range's end as it was when the page opened
   const to = Math.max(ctx.to.getTime(), rows.at(-1)?.t ?? 0);
@@ -108,7 +92,6 @@ export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: W
   const Chart = kind === "bar" ? BarChart : kind === "area" ? AreaChart : LineChart;
   return (
     <div
-      ref={ref}
       className="h-full min-h-32"
       role="img"
       aria-label="Chart"
@@ -119,7 +102,7 @@ export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: W
       {waiting ? null : rows.length === 0 ? (
         <Muted>No data in this range.</Muted>
       ) : (
-        <ResponsiveContainer width="100%" height="100%">
+        <ResponsiveContainer width="100%" height="100%" initialDimension={widgetPixels(place)}>
           <Chart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis
@@ -130,7 +113,8 @@ export function ChartWidget({ settings, ctx }: { settings: ChartSettings; ctx: W
               scale="time"
               ticks={ticks}
               interval={0}
-              tickFormatter={tickLabel(to - from)}
+              // dates are shown in the browser's language and time zone, which the server does not know
+              tickFormatter={hydrated ? tickLabel(to - from) : blank}
               fontSize={11}
             />
             <YAxis fontSize={11} width={44} interval={0} />

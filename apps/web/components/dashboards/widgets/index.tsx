@@ -19,7 +19,7 @@ export function WidgetBody({ widget, ctx }: { widget: Widget; ctx: WidgetContext
     case "gauge":
       return <ValueWidget settings={s as unknown as ValueSettings} gauge={widget.type === "gauge"} ctx={ctx} />;
     case "chart":
-      return <ChartWidget settings={s as unknown as ChartSettings} ctx={ctx} />;
+      return <ChartWidget settings={s as unknown as ChartSettings} ctx={ctx} place={widget.layout} />;
     case "table":
       return <TableWidget settings={s as unknown as TableSettings} ctx={ctx} />;
     case "alerts":

@@ -6,12 +6,17 @@ import { useMemo, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { ANY_TWIN, useLiveListener } from "../live";
 import { Muted, type WidgetContext } from "./common";
+import { mapQuery } from "./queries";
 import { foldLive, type LiveOverlay, type MapMarker, type MapSettings, markersOf } from "./map-markers";
 
 export type { MapSettings } from "./map-markers";
 
-// Leaflet touches `window` when it loads: the map is drawn in the browser only
-const MapCanvas = dynamic(() => import("./map-canvas"), {
+// Leaflet touches `window` when it loads: the map is drawn in the browser only. Its code is
+// asked for as soon as this module runs in the browser, not when the map first renders
+// (after the page has hydrated): a dashboard sent with its data draws its markers sooner.
+const loadCanvas = () => import("./map-canvas");
+if (typeof window !== "undefined") void loadCanvas();
+const MapCanvas = dynamic(loadCanvas, {
   ssr: false,
   loading: () => <Muted>Loading the map…</Muted>,
 });
@@ -19,18 +24,11 @@ const MapCanvas = dynamic(() => import("./map-canvas"), {
 /** Twins at their last positions, clustered, coloured by alert or by a measure; live positions move them. */
 export function MapWidget({ settings, ctx }: { settings: MapSettings; ctx: WidgetContext }) {
   const trpc = useTRPC();
-  const input = {
-    of: settings.of ?? "assets",
-    ...(settings.model ? { model: settings.model } : {}),
-    ...(settings.position ? { position: settings.position } : {}),
-    ...(settings.colorBy ? { colorBy: settings.colorBy } : {}),
-  };
-  const points = useQuery(
-    trpc.dashboards.mapPoints.queryOptions(input, {
-      // live positions come from the stream; a refetch brings new twins and alert colours
-      refetchInterval: ctx.live ? 30_000 : ctx.every,
-    }),
-  );
+  const points = useQuery({
+    ...mapQuery(trpc, settings),
+    // live positions come from the stream; a refetch brings new twins and alert colours
+    refetchInterval: ctx.live ? 30_000 : ctx.every,
+  });
   const [overlay, setOverlay] = useState<LiveOverlay>({});
   const shown = useMemo(() => new Set(points.data?.ids ?? []), [points.data]);
   useLiveListener(ANY_TWIN, (batch) => setOverlay((held) => foldLive(held, batch, settings, shown)));

@@ -1,11 +1,12 @@
 "use client";
-import { skipToken, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ANY_TWIN, type LivePoint, useLiveListener } from "../live";
 import { Button } from "@/components/ui/button";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { Muted, type WidgetContext } from "./common";
+import { tableQuery } from "./queries";
 
 type Column =
   | { kind: "reference"; label?: string }
@@ -75,25 +76,9 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
   const [sort, setSort] = useState(settings.sort);
   const [search, setSearch] = useState("");
   const columns = settings.columns ?? [];
-  const sortColumn = sort ? columns[sort.column] : undefined;
-  const sortField = sortColumn?.kind === "model" ? "model" : "reference";
-  const parts = [
-    ...(settings.model ? [{ model: settings.model }] : []),
-    ...(settings.filter ? [{ text: settings.filter }] : []),
-    ...(search.trim() ? [{ text: search.trim() }] : []),
-  ];
   const restart = () => setCursors([undefined]);
-  const input = {
-    ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
-    sort: { field: sortField, order: sort?.direction ?? "asc" } as const,
-    limit: settings.pageSize ?? 20,
-    withTotal: true,
-    ...(cursors.at(-1) ? { cursor: cursors.at(-1) } : {}),
-  };
-  const refetch = { refetchInterval: ctx.live ? 10_000 : ctx.every };
-  const assets = useQuery(trpc.assets.search.queryOptions(settings.of !== "devices" ? input : skipToken, refetch));
-  const devices = useQuery(trpc.devices.search.queryOptions(settings.of === "devices" ? input : skipToken, refetch));
-  const page = settings.of === "devices" ? devices : assets;
+  const query = tableQuery(trpc, settings, { sort, search, cursor: cursors.at(-1) });
+  const page = useQuery({ ...query, refetchInterval: ctx.live ? 10_000 : ctx.every });
   const items = (page.data?.items ?? []) as Row[];
   const live = useLiveValues(settings.of === "devices" ? "device" : "asset", new Set(items.map((t) => t.id)));
   if (page.error) return <Muted>{errorMessage(page.error)}</Muted>;

@@ -1,9 +1,11 @@
 "use client";
-import { skipToken, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
+import { useHydrated } from "@/lib/hydrated";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePoints, useTwinId } from "../live";
 import { resolveSource, type Source, type Threshold, thresholdColor } from "../types";
 import { Muted, type WidgetContext } from "./common";
+import { valueQueries } from "./queries";
 
 export interface ValueSettings {
   source?: Source;
@@ -19,33 +21,16 @@ export interface ValueSettings {
 
 export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings; gauge: boolean; ctx: WidgetContext }) {
   const trpc = useTRPC();
-  const twin = resolveSource(settings.source, ctx.variables, ctx.picked);
-  const id = useTwinId(twin);
+  const hydrated = useHydrated();
+  const picked = resolveSource(settings.source, ctx.variables, ctx.picked);
+  const twinId = useTwinId(picked);
+  const { twin, id, wantTrend, ...query } = valueQueries(trpc, settings, gauge, ctx, () => twinId);
   const opts = { refetchInterval: ctx.every };
-  const asset = useQuery(
-    trpc.assets.getLastMeasures.queryOptions(twin?.kind === "asset" && id ? { assetId: id } : skipToken, opts),
-  );
-  const device = useQuery(
-    trpc.devices.getLastMeasures.queryOptions(twin?.kind === "device" && id ? { deviceId: id } : skipToken, opts),
-  );
+  const lastAnswer = useQuery({ ...query.last, ...opts });
+  const recentAnswer = useQuery({ ...query.recent, ...opts });
   const live = useLivePoints(twin?.kind, id);
-  // the two newest measures of the range: the trend arrow
-  const wantTrend = !gauge && settings.trend !== false && Boolean(settings.measure);
-  const recent = { from: ctx.from, to: ctx.to, limit: 2, names: [settings.measure ?? ""] };
-  const assetRecent = useQuery(
-    trpc.assets.getMeasures.queryOptions(
-      wantTrend && twin?.kind === "asset" && id ? { ...recent, assetId: id } : skipToken,
-      opts,
-    ),
-  );
-  const deviceRecent = useQuery(
-    trpc.devices.getMeasures.queryOptions(
-      wantTrend && twin?.kind === "device" && id ? { ...recent, deviceId: id } : skipToken,
-      opts,
-    ),
-  );
   if (!twin) return <Muted>Pick a twin (or a variable) for this widget.</Muted>;
-  const last = (twin.kind === "asset" ? asset.data : device.data)?.[settings.measure ?? ""];
+  const last = lastAnswer.data?.[settings.measure ?? ""];
   let value = last?.values[settings.field ?? ""];
   let at = last ? new Date(last.measuredAt) : undefined;
   for (const p of live)
@@ -53,11 +38,11 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
       value = p.values[settings.field ?? ""];
       at = p.measuredAt;
     }
-  const error = asset.error ?? device.error;
+  const error = lastAnswer.error;
   if (error) return <Muted>{errorMessage(error)}</Muted>;
   if (typeof value !== "number") return <Muted>{value === undefined ? "No value yet." : String(value)}</Muted>;
   const color = thresholdColor(value, settings.thresholds);
-  const recentPage = twin.kind === "asset" ? assetRecent.data : deviceRecent.data;
+  const recentPage = recentAnswer.data;
   const history = (recentPage?.kind === "raw" ? recentPage.items : [])
     .map((m) => m.values[settings.field ?? ""])
     .filter((v): v is number => typeof v === "number");
@@ -110,7 +95,7 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
       </p>
       <p className="mt-1 text-xs text-zinc-500">
         {twin.reference} · {settings.measure}.{settings.field}
-        {at ? ` · ${at.toLocaleString()}` : ""}
+        {at && hydrated ? ` · ${at.toLocaleString()}` : ""}
       </p>
     </div>
   );

@@ -1,40 +1,15 @@
-"use client";
-import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
-import { useParams } from "next/navigation";
-import { toDoc } from "@/components/dashboards/types";
-import { DashboardView } from "@/components/dashboards/view";
-import { Notice, PageHeader } from "@/components/ui/surface";
-import { errorMessage, useTRPC } from "@/lib/trpc";
+import { HydrationBoundary } from "@tanstack/react-query";
+import { DashboardPage } from "@/components/dashboards/dashboard-page";
+import { prefetchDashboard } from "@/components/dashboards/prefetch";
 
-/** A dashboard: its widgets on the grid, with its time range and variables to pick. */
-export default function DashboardPage() {
-  const { id } = useParams<{ id: string }>();
-  const trpc = useTRPC();
-  const dashboard = useQuery(trpc.dashboards.get.queryOptions({ id }));
-  if (dashboard.error) return <Notice>{errorMessage(dashboard.error)}</Notice>;
-  if (!dashboard.data) return <p className="text-sm text-zinc-500">Loading…</p>;
-  const doc = toDoc(dashboard.data);
-  const editable = dashboard.data.editable;
+/** A dashboard, rendered with its data: the server fetches what its widgets show before it answers. */
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const renderedAt = Date.now();
+  const state = await prefetchDashboard(id, renderedAt);
   return (
-    <>
-      <PageHeader title={doc.title} description={doc.description || undefined} />
-      <DashboardView
-        doc={doc}
-        twins={dashboard.data.twins}
-        emptyNote={editable ? "Add some in the editor." : undefined}
-        actions={
-          editable && (
-            <Link
-              href={`/dashboards/${id}/edit`}
-              data-testid="dashboard-edit"
-              className="inline-flex h-9 items-center rounded-md bg-accent-600 px-3.5 text-sm font-medium text-white hover:bg-accent-700"
-            >
-              Edit
-            </Link>
-          )
-        }
-      />
-    </>
+    <HydrationBoundary state={state}>
+      <DashboardPage id={id} renderedAt={renderedAt} />
+    </HydrationBoundary>
   );
 }

@@ -1,0 +1,171 @@
+import type { AppRouter } from "@iot/api";
+import { type QueryFunction, type SkipToken, skipToken } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { TRPCOptionsProxy, TRPCQueryKeyWithoutPrefix } from "@trpc/tanstack-react-query";
+import { GRID_GAP, type Place, ROW_HEIGHT, resolveSource, type TwinRef, type Widget } from "../types";
+import type { AlertsSettings } from "./alerts";
+import type { ChartSettings } from "./chart";
+import type { WidgetContext } from "./common";
+import type { MapSettings } from "./map-markers";
+import type { TableSettings } from "./table";
+import type { ValueSettings } from "./value";
+
+// Each widget type's data queries, built by one function used twice: by the widget's hooks
+// in the browser, and by the dashboard page on the server, which runs them while it
+// renders and sends the answers with the HTML. Built once, their keys cannot drift apart:
+// a widget finds what the server fetched instead of asking again.
+
+/** The typed API's query options, in the browser (useTRPC) or on the server (pageApi). */
+export type Api = TRPCOptionsProxy<AppRouter>;
+/** A twin's id (the `index`th the widget names), from what the page knows (undefined: not known yet). */
+export type IdOf = (twin: TwinRef | null, index: number) => string | undefined;
+
+type Outputs = inferRouterOutputs<AppRouter>;
+/**
+ * A widget's query whose procedure depends on its settings (an asset's or a device's
+ * measures): typed by what either answers, so one hook serves both.
+ */
+export interface WidgetQuery<T> {
+  queryKey: TRPCQueryKeyWithoutPrefix;
+  queryFn?: QueryFunction<T, TRPCQueryKeyWithoutPrefix, never> | SkipToken;
+}
+type Either<K extends keyof Outputs["assets"] & keyof Outputs["devices"]> = WidgetQuery<
+  Outputs["assets"][K] | Outputs["devices"][K]
+>;
+
+/** Pixels of one grid column on a desktop screen: a 12-column dashboard is about 1,200 px wide. */
+const COLUMN_PX = 100;
+
+/**
+ * How many buckets a chart asks for: one per 3 pixels of its width on a desktop screen,
+ * from its grid columns rather than its measured width, so the server can ask for the same
+ * before any browser has measured the page. A year of data draws as a few hundred points.
+ */
+export function chartPoints(columns: number): number {
+  return Math.min(1000, Math.max(25, Math.round((columns * COLUMN_PX) / 3 / 25) * 25));
+}
+
+/** A widget's drawing area on a desktop screen, before the browser measures it (the server draws it so). */
+export function widgetPixels(place: Place): { width: number; height: number } {
+  return {
+    width: Math.max(100, place.w * COLUMN_PX - GRID_GAP - 24),
+    height: Math.max(60, place.h * ROW_HEIGHT + (place.h - 1) * GRID_GAP - 52),
+  };
+}
+
+type MeasuresInput = { from: Date; to: Date; bucket?: { points: number }; limit?: number; names?: string[] };
+
+/** A twin's measures (buckets, or the newest raw ones), or nothing to ask while the twin or its id is unknown. */
+export function measuresQuery(
+  api: Api,
+  twin: TwinRef | null,
+  id: string | undefined,
+  input: MeasuresInput | null,
+): Either<"getMeasures"> {
+  const ready = twin && id && input ? { ...input, id } : null;
+  return twin?.kind === "device"
+    ? api.devices.getMeasures.queryOptions(ready ? { ...input, deviceId: ready.id } : skipToken)
+    : api.assets.getMeasures.queryOptions(ready ? { ...input, assetId: ready.id } : skipToken);
+}
+
+/** A chart's series: each its twin, and its query (buckets over the range, the series' measure only). */
+export function chartQueries(api: Api, settings: ChartSettings, ctx: WidgetContext, idOf: IdOf, columns: number) {
+  return (settings.series ?? []).map((s, i) => {
+    const twin = resolveSource(s.source, ctx.variables, ctx.picked);
+    const input = {
+      from: ctx.from,
+      to: ctx.to,
+      bucket: { points: chartPoints(columns) },
+      ...(s.measure ? { names: [s.measure] } : {}),
+    };
+    return { twin, query: measuresQuery(api, twin, idOf(twin, i), input) };
+  });
+}
+
+/** A value's or gauge's twin, its last measures, and (for the trend arrow) the two newest of the range. */
+export function valueQueries(api: Api, settings: ValueSettings, gauge: boolean, ctx: WidgetContext, idOf: IdOf) {
+  const twin = resolveSource(settings.source, ctx.variables, ctx.picked);
+  const id = idOf(twin, 0);
+  const wantTrend = !gauge && settings.trend !== false && Boolean(settings.measure);
+  const last: Either<"getLastMeasures"> =
+    twin?.kind === "device"
+      ? api.devices.getLastMeasures.queryOptions(id ? { deviceId: id } : skipToken)
+      : api.assets.getLastMeasures.queryOptions(twin && id ? { assetId: id } : skipToken);
+  const recent = { from: ctx.from, to: ctx.to, limit: 2, names: [settings.measure ?? ""] };
+  return { twin, id, wantTrend, last, recent: measuresQuery(api, twin, id, wantTrend ? recent : null) };
+}
+
+/** A table's page of twins: its filter, the viewer's sort and search, the page's cursor. */
+export function tableQuery(
+  api: Api,
+  settings: TableSettings,
+  view: { sort: TableSettings["sort"]; search: string; cursor: string | undefined },
+): Either<"search"> {
+  const columns = settings.columns ?? [];
+  const sortColumn = view.sort ? columns[view.sort.column] : undefined;
+  const parts = [
+    ...(settings.model ? [{ model: settings.model }] : []),
+    ...(settings.filter ? [{ text: settings.filter }] : []),
+    ...(view.search.trim() ? [{ text: view.search.trim() }] : []),
+  ];
+  const input = {
+    ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
+    sort: { field: sortColumn?.kind === "model" ? "model" : "reference", order: view.sort?.direction ?? "asc" } as const,
+    limit: settings.pageSize ?? 20,
+    withTotal: true,
+    ...(view.cursor ? { cursor: view.cursor } : {}),
+  };
+  return settings.of === "devices" ? api.devices.search.queryOptions(input) : api.assets.search.queryOptions(input);
+}
+
+/** The open alerts a widget lists; nothing to ask while its variable's twin is unknown. */
+export function alertsQuery(api: Api, settings: AlertsSettings, ctx: WidgetContext, idOf: IdOf) {
+  const twin = settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null;
+  const twinId = idOf(twin, 0);
+  const waiting = Boolean(settings.variable) && !twinId;
+  const query = api.alerts.search.queryOptions(
+    waiting
+      ? skipToken
+      : {
+          status: ["active", "acknowledged"],
+          ...(settings.severity?.length ? { severity: settings.severity } : {}),
+          ...(settings.model ? { model: settings.model } : {}),
+          ...(twinId ? { twinId } : {}),
+          limit: settings.limit ?? 20,
+        },
+  );
+  return { waiting, query };
+}
+
+export function mapQuery(api: Api, settings: MapSettings) {
+  return api.dashboards.mapPoints.queryOptions({
+    of: settings.of ?? "assets",
+    ...(settings.model ? { model: settings.model } : {}),
+    ...(settings.position ? { position: settings.position } : {}),
+    ...(settings.colorBy ? { colorBy: settings.colorBy } : {}),
+  });
+}
+
+/** What a widget asks for when it first draws (a table's first page in its own sort): the server fetches these with the page. */
+export function firstQueries(api: Api, widget: Widget, ctx: WidgetContext, idOf: IdOf): WidgetQuery<unknown>[] {
+  const s = (widget.settings ?? {}) as Record<string, unknown>;
+  switch (widget.type) {
+    case "chart":
+      return chartQueries(api, s as ChartSettings, ctx, idOf, widget.layout.w).map((q) => q.query);
+    case "value":
+    case "gauge": {
+      const q = valueQueries(api, s as ValueSettings, widget.type === "gauge", ctx, idOf);
+      return [q.last, q.recent];
+    }
+    case "table": {
+      const settings = s as TableSettings;
+      return [tableQuery(api, settings, { sort: settings.sort, search: "", cursor: undefined })];
+    }
+    case "alerts":
+      return [alertsQuery(api, s as AlertsSettings, ctx, idOf).query];
+    case "map":
+      return [mapQuery(api, s as MapSettings)];
+    default:
+      return [];
+  }
+}
