@@ -93,7 +93,9 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   await expect(page.getByTestId("widget-chart-1").locator(".recharts-line")).toHaveCount(1);
   await expect(page.getByTestId("widget-table-1").getByRole("row").nth(1)).toContainText(reference);
   await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
-  expect(asked.filter((p) => /dashboards\.get|getMeasures|getLastMeasures|devices\.search|mapPoints/.test(p))).toEqual([]);
+  expect(
+    asked.filter((p) => /dashboards\.get|measures\.series|getMeasures|getLastMeasures|devices\.search|mapPoints/.test(p)),
+  ).toEqual([]);
   expect(errors.filter((e) => /hydrat|did not match/i.test(e))).toEqual([]);
   // the tracker's popup: its reference and last position
   const map = page.getByTestId("widget-map-1").locator(".leaflet-container");

@@ -6,6 +6,7 @@ import { TimeRangePicker, VariablePicker } from "./pickers";
 import { viewContext } from "./context";
 import type { DashboardDoc, Picked, Refresh, TimeRange, TwinRef } from "./types";
 import { WidgetBody } from "./widgets";
+import { preloadWidgetCode } from "./widgets/code";
 import { Notice } from "@/components/ui/surface";
 
 /**
@@ -43,6 +44,8 @@ export function DashboardView({
 
   const timeRange = range ?? doc.timeRange;
   const ctx = viewContext(doc, { range, picked, pinned, now });
+  // the charts' and maps' code loads while the page hydrates
+  preloadWidgetCode(doc.widgets.map((w) => w.type));
   const held = ctx.picked;
 
   return (

@@ -1,14 +1,18 @@
-import { type TLiveMeasures, liveChannel, liveMeasuresFor } from "@iot/core";
+import { type TLiveMeasures, ZMeasureSeriesSchema, liveChannel, liveMeasuresFor, measureSeries } from "@iot/core";
 import { withTenant } from "@iot/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { batchedStream } from "../live";
-import { createRouter, tenantStreamProcedure } from "../trpc";
+import { createRouter, tenantProcedure, tenantStreamProcedure } from "../trpc";
 
 /** How long live measures gather before they are sent: at most four batches a second. */
 const BATCH_MS = 250;
 
 export const measuresRouter = createRouter({
+  /** A chart's series in one call: bucket averages, minima and maxima of (twin, measure, field)s as columns of numbers. */
+  series: tenantProcedure("measures:read")
+    .input(ZMeasureSeriesSchema)
+    .query(({ ctx, input }) => measureSeries(ctx.db, input)),
   /** Live measures of a device, an asset, or the whole tenant (neither), in batches as they are stored. */
   subscribe: tenantStreamProcedure("measures:read")
     .input(

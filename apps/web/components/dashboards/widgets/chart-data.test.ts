@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { chartRows, timeTicks } from "./chart-data";
 
 const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
-const buckets = (name: string, field: string, values: [number, number][]) => ({
-  kind: "buckets" as const,
-  buckets: values.map(([m, avg]) => ({ name, start: at(m), numbers: { [field]: { avg } } })),
+const buckets = (values: [number, number][]) => ({
+  t: values.map(([m]) => at(m).getTime()),
+  avg: values.map(([, avg]) => avg),
 });
 
 describe("chart rows", () => {
@@ -13,7 +13,7 @@ describe("chart rows", () => {
       {
         measure: "temperature",
         field: "temperature",
-        data: buckets("temperature", "temperature", [
+        data: buckets([
           [0, 20.12345],
           [10, 21],
         ]),
@@ -22,7 +22,7 @@ describe("chart rows", () => {
       {
         measure: "t",
         field: "temperature",
-        data: buckets("t", "temperature", [[10, 5]]),
+        data: buckets([[10, 5]]),
         live: [
           { kind: "asset", twinId: "a", key: "t", measuredAt: at(12), values: { temperature: 6 } },
           { kind: "asset", twinId: "a", key: "other", measuredAt: at(13), values: { temperature: 99 } },
@@ -51,8 +51,8 @@ describe("chart rows", () => {
     ]);
   });
 
-  it("skips buckets of other measures and series without an answer yet", () => {
-    expect(chartRows([{ measure: "a", field: "x", data: buckets("b", "x", [[0, 1]]), live: [] }, { live: [] }])).toEqual([]);
+  it("draws nothing for series without an answer yet or with no bucket in the range", () => {
+    expect(chartRows([{ measure: "a", field: "x", data: buckets([]), live: [] }, { live: [] }])).toEqual([]);
   });
 
   it("spaces ticks evenly over the range", () => {

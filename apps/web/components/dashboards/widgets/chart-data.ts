@@ -5,15 +5,13 @@ import type { LivePoint } from "../live-hub";
 // axis ticks, so the chart draws once with everything instead of once per series.
 
 export type Row = Record<string, number>;
-export type Buckets = {
-  kind: "buckets";
-  buckets: { name: string; start: Date | string; numbers: Record<string, { avg?: number | null } | undefined> }[];
-};
+/** A series as measures.series answers it: bucket start times (epoch ms) and averages. */
+export type SeriesColumns = { t: number[]; avg: number[] };
 export type SeriesInput = {
   measure?: string | undefined;
   field?: string | undefined;
-  /** The server's answer, when it came. */
-  data?: Buckets | { kind: string } | undefined;
+  /** The server's buckets, when they came. */
+  data?: SeriesColumns | undefined;
   live: LivePoint[];
 };
 
@@ -34,11 +32,8 @@ export function chartRows(series: SeriesInput[], bucketMs = 0, origin = 0): Row[
   for (const [i, s] of series.entries()) {
     const key = `s${i}`;
     const field = s.field ?? "";
-    if (s.data?.kind === "buckets")
-      for (const b of (s.data as Buckets).buckets) {
-        const v = b.name === s.measure ? b.numbers[field]?.avg : undefined;
-        if (typeof v === "number") put(new Date(b.start).getTime(), key, round(v));
-      }
+    const columns = s.data;
+    if (columns) for (const [j, t] of columns.t.entries()) put(t, key, round(columns.avg[j] ?? Number.NaN));
     const live = new Map<number, { sum: number; n: number }>();
     for (const p of s.live) {
       const v = p.values[field];

@@ -5,18 +5,15 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { ANY_TWIN, useLiveListener } from "../live";
+import { loadMapCanvas } from "./code";
 import { Muted, type WidgetContext } from "./common";
 import { mapQuery } from "./queries";
 import { foldLive, type LiveOverlay, type MapMarker, type MapSettings, markersOf } from "./map-markers";
 
 export type { MapSettings } from "./map-markers";
 
-// Leaflet touches `window` when it loads: the map is drawn in the browser only. Its code is
-// asked for as soon as this module runs in the browser, not when the map first renders
-// (after the page has hydrated): a dashboard sent with its data draws its markers sooner.
-const loadCanvas = () => import("./map-canvas");
-if (typeof window !== "undefined") void loadCanvas();
-const MapCanvas = dynamic(loadCanvas, {
+// Leaflet touches `window` when it loads: the map is drawn in the browser only
+const MapCanvas = dynamic(loadMapCanvas, {
   ssr: false,
   loading: () => <Muted>Loading the map…</Muted>,
 });

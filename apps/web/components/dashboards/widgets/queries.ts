@@ -2,7 +2,7 @@ import type { AppRouter } from "@iot/api";
 import { type QueryFunction, type SkipToken, skipToken } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { TRPCOptionsProxy, TRPCQueryKeyWithoutPrefix } from "@trpc/tanstack-react-query";
-import { GRID_GAP, type Place, ROW_HEIGHT, resolveSource, type TwinRef, type Widget } from "../types";
+import { resolveSource, type TwinRef, type Widget } from "../types";
 import type { AlertsSettings } from "./alerts";
 import type { ChartSettings } from "./chart";
 import type { WidgetContext } from "./common";
@@ -45,14 +45,6 @@ export function chartPoints(columns: number): number {
   return Math.min(1000, Math.max(25, Math.round((columns * COLUMN_PX) / 3 / 25) * 25));
 }
 
-/** A widget's drawing area on a desktop screen, before the browser measures it (the server draws it so). */
-export function widgetPixels(place: Place): { width: number; height: number } {
-  return {
-    width: Math.max(100, place.w * COLUMN_PX - GRID_GAP - 24),
-    height: Math.max(60, place.h * ROW_HEIGHT + (place.h - 1) * GRID_GAP - 52),
-  };
-}
-
 type MeasuresInput = { from: Date; to: Date; bucket?: { points: number }; limit?: number; names?: string[] };
 
 /** A twin's measures (buckets, or the newest raw ones), or nothing to ask while the twin or its id is unknown. */
@@ -68,18 +60,21 @@ export function measuresQuery(
     : api.assets.getMeasures.queryOptions(ready ? { ...input, assetId: ready.id } : skipToken);
 }
 
-/** A chart's series: each its twin, and its query (buckets over the range, the series' measure only). */
-export function chartQueries(api: Api, settings: ChartSettings, ctx: WidgetContext, idOf: IdOf, columns: number) {
-  return (settings.series ?? []).map((s, i) => {
+/**
+ * A chart's series in one query (measures.series): those whose twin, measure and field are
+ * known; `slots[i]` is series i's place in the answer (-1: not asked).
+ */
+export function chartQuery(api: Api, settings: ChartSettings, ctx: WidgetContext, idOf: IdOf, columns: number) {
+  const asked: { twin: { assetId: string } | { deviceId: string }; measure: string; field: string }[] = [];
+  const slots = (settings.series ?? []).map((s, i) => {
     const twin = resolveSource(s.source, ctx.variables, ctx.picked);
-    const input = {
-      from: ctx.from,
-      to: ctx.to,
-      bucket: { points: chartPoints(columns) },
-      ...(s.measure ? { names: [s.measure] } : {}),
-    };
-    return { twin, query: measuresQuery(api, twin, idOf(twin, i), input) };
+    const id = idOf(twin, i);
+    if (!twin || !id || !s.measure || !s.field) return -1;
+    asked.push({ twin: twin.kind === "device" ? { deviceId: id } : { assetId: id }, measure: s.measure, field: s.field });
+    return asked.length - 1;
   });
+  const input = { from: ctx.from, to: ctx.to, points: chartPoints(columns), series: asked };
+  return { slots, query: api.measures.series.queryOptions(asked.length ? input : skipToken) };
 }
 
 /** A value's or gauge's twin, its last measures, and (for the trend arrow) the two newest of the range. */
@@ -151,7 +146,7 @@ export function firstQueries(api: Api, widget: Widget, ctx: WidgetContext, idOf:
   const s = (widget.settings ?? {}) as Record<string, unknown>;
   switch (widget.type) {
     case "chart":
-      return chartQueries(api, s as ChartSettings, ctx, idOf, widget.layout.w).map((q) => q.query);
+      return [chartQuery(api, s as ChartSettings, ctx, idOf, widget.layout.w).query];
     case "value":
     case "gauge": {
       const q = valueQueries(api, s as ValueSettings, widget.type === "gauge", ctx, idOf);
