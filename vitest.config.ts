@@ -5,7 +5,12 @@ import { testEnv } from "./scripts/test-env.mjs";
 // for the run by the global setup.
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/web/components/**/*.test.ts", "apps/web/lib/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "apps/*/src/**/*.test.ts",
+      "apps/web/components/**/*.test.ts",
+      "apps/web/lib/**/*.test.ts",
+    ],
     env: testEnv(),
     globalSetup: ["./scripts/vitest-global-setup.ts"],
     pool: "forks",

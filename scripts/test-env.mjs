@@ -12,6 +12,8 @@ export function testEnv(base = process.env) {
     REDIS_URL: base.REDIS_URL ?? "redis://127.0.0.1:6379",
     QUEUE_PREFIX: "iot-test",
     PASSWORD_COST: "low",
+    // JSON logs of the processes under test: warnings and errors only
+    LOG_LEVEL: base.LOG_LEVEL ?? "warn",
     // the tests' webhook receivers listen on 127.0.0.1 (the guard itself is tested apart)
     RULES_HTTP_ALLOW_PRIVATE: "1",
     // the seed's ingest key for this database, apart from the development one

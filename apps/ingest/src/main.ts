@@ -1,4 +1,4 @@
-import { PAYLOAD_QUEUES } from "@iot/core";
+import { PAYLOAD_QUEUES, createLogger, setService } from "@iot/core";
 import { disconnect } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -14,6 +14,8 @@ const env = z
   })
   .parse(process.env);
 
+setService("ingest");
+const log = createLogger("ingest");
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
 // Redis down: the webhook goes on storing payloads (the sweeper queues them once it is
 // back); said once, not for every reconnection attempt of every queue
@@ -21,28 +23,28 @@ let redisDown = false;
 redis.on("error", (error: Error) => {
   if (redisDown) return;
   redisDown = true;
-  console.error(`ingest: Redis unavailable (${error.message}); payloads are stored and will be queued once it is back`);
+  log.error(`Redis unavailable (${error.message}); payloads are stored and will be queued once it is back`);
 });
 redis.on("ready", () => {
-  if (redisDown) console.log("ingest: Redis is back");
+  if (redisDown) log.info("Redis is back");
   redisDown = false;
 });
 const queues = new Map(PAYLOAD_QUEUES.map((name) => [name, new Queue(name, { connection: redis, prefix: env.QUEUE_PREFIX })]));
 for (const queue of queues.values())
   queue.on("error", (error: Error) => {
-    if (!redisDown) console.error(`ingest: queue ${queue.name}: ${error.message}`);
+    if (!redisDown) log.error(`queue ${queue.name}: ${error.message}`);
   });
 const queueOf = (name: string) => {
   const queue = queues.get(name);
   if (!queue) throw new Error(`no payload queue ${name}`);
   return queue;
 };
-const app = await buildServer({ redis, queueOf, ratePerMinute: env.INGEST_RATE_PER_MINUTE });
+const app = await buildServer({ redis, queueOf, ratePerMinute: env.INGEST_RATE_PER_MINUTE, logger: log });
 await app.listen({ port: env.INGEST_PORT, host: "0.0.0.0" });
-console.log(`ingest listening on ${env.INGEST_PORT}: POST /api/payloads/<decoder>`);
+log.info(`listening on ${env.INGEST_PORT}: POST /api/payloads/<decoder>, GET /metrics, /healthz, /readyz`);
 
 async function shutdown(signal: string) {
-  console.log(`ingest: ${signal}, closing`);
+  log.info(`${signal}, closing`);
   await app.close();
   await Promise.all([...queues.values()].map((q) => q.close()));
   redis.disconnect();

@@ -3,8 +3,6 @@ import {
   PAYLOAD_QUEUES,
   createTenant,
   ensureDecoderModels,
-  hashToken,
-  newToken,
   payloadQueue,
   payloadShard,
   processPayload,
@@ -15,40 +13,12 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+import { keyFor } from "./test-keys";
 
 // The real webhook over HTTP, with real Redis and Postgres; the pipeline run as the
 // worker runs it.
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const ELSYS = Buffer.from("0100e202290400270506060308070d62", "hex").toString("base64");
-
-async function keyFor(opts: { tenantId: string | null; profiles?: string[]; platformAdmin?: boolean }) {
-  const userId = randomUUID();
-  const token = newToken("apiKey");
-  await withPlatform(async (db) => {
-    await db.user.create({
-      data: {
-        id: userId,
-        email: `${userId}@ingest.test`,
-        name: "k",
-        passwordHash: "x",
-        isPlatformAdmin: opts.platformAdmin ?? false,
-      },
-    });
-    if (opts.tenantId)
-      await db.membership.create({ data: { tenantId: opts.tenantId, userId, profiles: opts.profiles ?? ["admin"] } });
-    await db.apiKey.create({
-      data: {
-        userId,
-        name: "ingest",
-        tokenHash: hashToken(token),
-        prefix: token.slice(0, 12),
-        tenantId: opts.tenantId,
-        permissions: [],
-      },
-    });
-  });
-  return token;
-}
 
 function uplink(devEui: string, frm = ELSYS) {
   return {

@@ -1,9 +1,20 @@
 import rateLimit from "@fastify/rate-limit";
-import { AppError, type TBulkQueue, contentId, decoderForModel, getDecoder, payloadShard } from "@iot/core";
+import {
+  AppError,
+  type Logger,
+  type TBulkQueue,
+  contentId,
+  createLogger,
+  decoderForModel,
+  getDecoder,
+  payloadShard,
+  requestIdFrom,
+} from "@iot/core";
 import { isDatabaseUnavailable } from "@iot/db";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Redis } from "ioredis";
 import { type TIngestKey, ingestKey } from "./keys";
+import { countStored, observe } from "./observe";
 import { Outbox, type TOutboxRow } from "./outbox";
 
 // The payload webhook, in the order of the issue: key (401), size (413), per-key rate
@@ -49,7 +60,7 @@ function sendError(reply: FastifyReply, error: unknown) {
   if (isDatabaseUnavailable(error)) {
     if (Date.now() - unavailableLoggedAt > RETRY_AFTER_SECONDS * 1000) {
       unavailableLoggedAt = Date.now();
-      console.error(`ingest: database unavailable, answering 503: ${(error as Error).message}`);
+      reply.request.log.error(`database unavailable, answering 503: ${(error as Error).message}`);
     }
     return reply
       .code(503)
@@ -61,7 +72,7 @@ function sendError(reply: FastifyReply, error: unknown) {
   const status = (error as { statusCode?: unknown }).statusCode;
   if (typeof status === "number" && status >= 400 && status < 500)
     return reply.code(status).send({ error: { code: CODE[status] ?? "BAD_REQUEST", message: (error as Error).message } });
-  console.error(`ingest: ${reply.request.method} ${reply.request.url}:`, error);
+  reply.request.log.error({ err: error, method: reply.request.method, url: reply.request.url }, "internal error");
   return reply.code(500).send({ error: { code: "INTERNAL_SERVER_ERROR", message: "internal error" } });
 }
 
@@ -107,12 +118,19 @@ export async function buildServer(opts: {
   /** The payload shard queues by name. */
   queueOf: (name: string) => TBulkQueue;
   ratePerMinute: number;
+  logger?: Logger;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
-    logger: false,
+    loggerInstance: opts.logger ?? createLogger("ingest"),
+    // one line per payload request (observe.ts) rather than Fastify's two per request
+    logController: new LogController({ disableRequestLogging: true }),
+    // the caller's x-request-id when sane, else a new one: answered, logged, stored with the payloads
+    requestIdHeader: false,
+    genReqId: (req) => requestIdFrom(req.headers["x-request-id"]),
     frameworkErrors: (error, _req, reply) => sendError(reply, error),
-  });
+  }) as unknown as FastifyInstance;
+  observe(app, { redis: opts.redis });
   const outbox = new Outbox(opts.queueOf);
   // closing: what was stored is queued before the process goes
   app.addHook("onClose", () => outbox.close());
@@ -155,12 +173,18 @@ export async function buildServer(opts: {
   });
 
   /** Validates each body with the decoder, stores them (grouped with concurrent requests), queues the valid ones. */
-  async function accept(key: TIngestKey, decoderAction: string, bodies: unknown[]) {
+  async function accept(key: TIngestKey, decoderAction: string, bodies: unknown[], requestId: string) {
     const decoder = getDecoder(decoderAction);
     if (!decoder) throw AppError.notFound("decoder", decoderAction);
     // not a JSON object (null, a number, an array...): not a payload, refused and not stored
     if (!bodies.every(isPayload)) throw AppError.badRequest("a payload is a JSON object");
-    const base = { tenantId: key.tenantId, apiKeyId: key.keyId, decoder: decoder.action, deviceModel: decoder.deviceModel };
+    const base = {
+      tenantId: key.tenantId,
+      apiKeyId: key.keyId,
+      decoder: decoder.action,
+      deviceModel: decoder.deviceModel,
+      requestId,
+    };
     const rows: TOutboxRow[] = bodies.map((body) => {
       try {
         const valid = decoder.validate(body);
@@ -190,15 +214,18 @@ export async function buildServer(opts: {
 
   // what these throw is answered by sendError (AppError: its 4xx)
   app.post<{ Params: { decoder: string } }>("/api/payloads/:decoder", async (req, reply) => {
-    const [result] = await accept(req.ingestKey as TIngestKey, req.params.decoder, [req.body]);
-    return answer(reply, result);
+    const results = await accept(req.ingestKey as TIngestKey, req.params.decoder, [req.body], req.id);
+    countStored(req, (req.ingestKey as TIngestKey).tenantId, results);
+    return answer(reply, results[0]);
   });
 
   app.post<{ Params: { decoder: string } }>("/api/payloads/:decoder/batch", async (req, reply) => {
     if (!Array.isArray(req.body) || req.body.length === 0 || req.body.length > 1000) {
       throw AppError.badRequest("a batch is a JSON array of 1 to 1000 payloads");
     }
-    return reply.code(200).send(await accept(req.ingestKey as TIngestKey, req.params.decoder, req.body));
+    const results = await accept(req.ingestKey as TIngestKey, req.params.decoder, req.body, req.id);
+    countStored(req, (req.ingestKey as TIngestKey).tenantId, results);
+    return reply.code(200).send(results);
   });
 
   app.post("/api/payloads", async (req, reply) => {
@@ -206,8 +233,9 @@ export async function buildServer(opts: {
     if (typeof model !== "string") throw AppError.badRequest("deviceModel is required to route this payload");
     const decoder = decoderForModel(model);
     if (!decoder) throw AppError.notFound("decoder for device model", model);
-    const [result] = await accept(req.ingestKey as TIngestKey, decoder.action, [req.body]);
-    return answer(reply, result);
+    const results = await accept(req.ingestKey as TIngestKey, decoder.action, [req.body], req.id);
+    countStored(req, (req.ingestKey as TIngestKey).tenantId, results);
+    return answer(reply, results[0]);
   });
 
   app.get("/healthz", async () => ({ ok: true }));

@@ -38,3 +38,4 @@ export * from "./payloads/index";
 export * from "./rules/index";
 export * from "./schedules/index";
 export * from "./dashboards/index";
+export * from "./observability/index";

@@ -4,7 +4,7 @@ import { AppError } from "../errors";
 import type { TProcessedMeasure } from "../measures/hooks";
 import { type TMeasureInput, ingestBatch } from "../measures/ingest";
 import { type TTarget, keepOrphanLastMeasures, resolveDevices } from "./devices";
-import { type TPayloadOutcome, type TStoredPayload, loadPayloads, markProcessed } from "./store";
+import { type TPayloadOutcome, type TPayloadState, type TStoredPayload, loadPayloads, markProcessed } from "./store";
 
 // The measure pipeline for a job's payloads, top to bottom as its named steps:
 //   1. load the payloads still to process (a job run twice finds them settled)
@@ -41,6 +41,20 @@ export interface TPipelineOptions {
   handOff?: (batches: THandOff[]) => Promise<void>;
   /** Called once the job's payloads are settled with those of a tenant that ended ERROR (payload.error). */
   refused?: (refused: TRefusedPayload[]) => Promise<void>;
+  /** Told how long each step took (metrics). */
+  onStep?: (step: TPipelineStep, seconds: number) => void;
+  /** Told each payload's outcome once settled, with its tenant and webhook request (logs, metrics). */
+  onSettled?: (settled: TSettledPayload[]) => void;
+}
+
+export type TPipelineStep = "load" | "decode" | "resolve" | "ingest" | "orphans" | "settle" | "refused";
+export interface TSettledPayload {
+  id: string;
+  tenantId: string | null;
+  requestId: string | null;
+  state: TPayloadState;
+  reason: string | null;
+  measures: number;
 }
 
 export interface TRefusedPayload {
@@ -63,23 +77,47 @@ export interface TWork {
 }
 
 export async function processPayloads(ids: string[], opts: TPipelineOptions = {}): Promise<TPipelineResult[]> {
+  const step = timer(opts.onStep);
   const works = await withPlatform(async (db) => {
-    const works = (await loadPayloads(db, ids)).map(startWork); // 1
-    await Promise.all(works.map(decode)); // 2
-    await resolveDevices(db, valid(works), opts.provisioning ?? "auto"); // 3
+    const works = await step("load", async () => (await loadPayloads(db, ids)).map(startWork)); // 1
+    await step("decode", () => Promise.all(works.map(decode))); // 2
+    await step("resolve", () => resolveDevices(db, valid(works), opts.provisioning ?? "auto")); // 3
     return works;
   });
-  await ingest(valid(works), opts.handOff); // 4, 5, 6
-  await keepOrphans(valid(works)); // 7
+  await step("ingest", () => ingest(valid(works), opts.handOff)); // 4, 5, 6
+  await step("orphans", () => keepOrphans(valid(works))); // 7
   const rest = works.filter((w) => !w.settled);
-  if (rest.length) await withPlatform((db) => markProcessed(db, rest.map(outcome))); // 8
+  if (rest.length) await step("settle", () => withPlatform((db) => markProcessed(db, rest.map(outcome)))); // 8
   const refused = works.flatMap(({ payload: p, result: r }) =>
     r.state === "ERROR" && p.tenant_id
       ? [{ tenantId: p.tenant_id, id: p.id, decoder: p.decoder, deviceModel: p.device_model, reason: r.reason ?? "" }]
       : [],
   );
-  if (refused.length && opts.refused) await opts.refused(refused); // 9
+  if (refused.length && opts.refused) await step("refused", () => (opts.refused as NonNullable<typeof opts.refused>)(refused)); // 9
+  opts.onSettled?.(
+    works.map(({ payload: p, result: r }) => ({
+      id: p.id,
+      tenantId: p.tenant_id,
+      requestId: p.request_id ?? null,
+      state: r.state,
+      reason: r.reason,
+      measures: r.measures,
+    })),
+  );
   return works.map((w) => w.result);
+}
+
+/** Runs a step, telling `onStep` how long it took. */
+function timer(onStep: TPipelineOptions["onStep"]) {
+  return async <T>(name: TPipelineStep, run: () => Promise<T>): Promise<T> => {
+    if (!onStep) return run();
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      onStep(name, (performance.now() - start) / 1000);
+    }
+  };
 }
 
 /** One payload through the steps (tests, and the single-payload fallback of step 4). */

@@ -19,6 +19,8 @@ export interface TNewPayload {
   body: unknown;
   /** A content-derived id (contentId) for payloads that carry their time; else a random one. */
   id?: string;
+  /** The webhook request that brought it (logs follow a payload by it). */
+  requestId?: string | null;
 }
 
 /** The id of a payload from its content: the same body from the same scope is the same payload. */
@@ -40,8 +42,8 @@ export async function storeOutbox(db: PlatformDb, payloads: TNewPayload[]): Prom
   const rows = payloads.map((p) => ({ ...p, id: p.id ?? randomUUID(), body: p.body }));
   if (!rows.length) return { ids: [], duplicate: [] };
   const inserted = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO payloads (id, tenant_id, api_key_id, decoder, device_model, state, reason, body)
-    SELECT p.id, p.tenant_id, p.api_key_id, p.decoder, p.device_model, p.state, p.reason, p.body
+    INSERT INTO payloads (id, tenant_id, api_key_id, decoder, device_model, state, reason, body, request_id)
+    SELECT p.id, p.tenant_id, p.api_key_id, p.decoder, p.device_model, p.state, p.reason, p.body, p.request_id
     FROM jsonb_to_recordset(${JSON.stringify(
       rows.map((r) => ({
         id: r.id,
@@ -52,8 +54,9 @@ export async function storeOutbox(db: PlatformDb, payloads: TNewPayload[]): Prom
         state: r.state,
         reason: r.reason,
         body: r.body,
+        request_id: r.requestId ?? null,
       })),
-    )}::jsonb) AS p(id uuid, tenant_id uuid, api_key_id uuid, decoder text, device_model text, state text, reason text, body jsonb)
+    )}::jsonb) AS p(id uuid, tenant_id uuid, api_key_id uuid, decoder text, device_model text, state text, reason text, body jsonb, request_id text)
     ON CONFLICT (id) DO NOTHING
     RETURNING id`;
   // stored now: the first row of each id the insert returned (a body repeated in the same
@@ -107,12 +110,13 @@ export interface TStoredPayload {
   devices: string[];
   measured_from: Date | null;
   measured_to: Date | null;
+  request_id: string | null;
 }
 
 /** The payloads (in the order asked), only those still RECEIVED unless `all`. */
 export async function loadPayloads(db: PlatformDb, ids: string[], opts: { all?: boolean } = {}): Promise<TStoredPayload[]> {
   const rows = await db.$queryRaw<TStoredPayload[]>`
-    SELECT id, tenant_id, decoder, device_model, state, body, devices, measured_from, measured_to
+    SELECT id, tenant_id, decoder, device_model, state, body, devices, measured_from, measured_to, request_id
     FROM payloads WHERE id = ANY(${ids}::uuid[]) ${opts.all ? Prisma.empty : Prisma.sql`AND state = 'RECEIVED'`}`;
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
