@@ -1,4 +1,4 @@
-import { type TBulkQueue, type TNewPayload, enqueuePayloads, markQueued, storeOutbox } from "@iot/core";
+import { type Logger, type TBulkQueue, type TNewPayload, enqueuePayloads, markQueued, storeOutbox } from "@iot/core";
 import { withPlatform } from "@iot/db";
 
 // Group commit for the payload outbox: concurrent requests' payloads are stored in one
@@ -36,6 +36,7 @@ export class Outbox {
   constructor(
     private readonly queueOf: (name: string) => TBulkQueue,
     private readonly opts = { maxRows: 2000, maxConcurrentWrites: 2 },
+    private readonly log: Pick<Logger, "error"> = console,
   ) {}
 
   /** Stores the rows (resolves with their ids once durable) and queues the new RECEIVED ones. */
@@ -105,7 +106,7 @@ export class Outbox {
         const queued = await enqueuePayloads(this.queueOf, batch);
         await withPlatform((db) => markQueued(db, queued));
       } catch (error) {
-        console.error(`ingest: ${batch.length} payloads stored but not queued (the sweeper will): ${(error as Error).message}`);
+        this.log.error(`${batch.length} payloads stored but not queued (the sweeper will): ${(error as Error).message}`);
       }
     })();
     await this.queueing;

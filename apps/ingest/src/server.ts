@@ -131,7 +131,7 @@ export async function buildServer(opts: {
     frameworkErrors: (error, _req, reply) => sendError(reply, error),
   }) as unknown as FastifyInstance;
   observe(app, { redis: opts.redis });
-  const outbox = new Outbox(opts.queueOf);
+  const outbox = new Outbox(opts.queueOf, undefined, app.log);
   // closing: what was stored is queued before the process goes
   app.addHook("onClose", () => outbox.close());
 

@@ -4,6 +4,8 @@ const ZWorkerEnvSchema = z.object({
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   QUEUE_PREFIX: z.string().min(1).default("iot"),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** Where /healthz, /readyz and /metrics listen (0.0.0.0 in a container, for the probes and Prometheus). */
+  WORKER_HEALTH_HOST: z.string().default("127.0.0.1"),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   // the sweeper's period and the age of a stored, never queued payload it queues (tests shorten them)
   SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60_000),

@@ -5,6 +5,7 @@ import {
   createPartitionsAhead,
   enqueuePayloads,
   jobs,
+  type Logger,
   markQueued,
   processPayloads,
   purgeAuthRecords,
@@ -40,9 +41,10 @@ const SWEEP_PAGES = 100;
 /** The handlers; sweeping needs the payload shard queues, the pipeline its hand-offs, rules their jobs. */
 export const buildHandlers = (
   queues: Map<string, Queue>,
-  pipeline: Pick<TPipelineOptions, "handOff" | "refused">,
+  pipeline: Pick<TPipelineOptions, "handOff" | "refused" | "onStep" | "onSettled">,
   rules: ReturnType<typeof ruleJobs>,
   schedules: ReturnType<typeof scheduleJobs>,
+  log?: Logger,
 ) =>
   new Map<string, Handler>([
     handler("sweepPayloads", async (p) => {
@@ -61,9 +63,22 @@ export const buildHandlers = (
     handler("processPayloads", async (p, job) => {
       const provisioning = process.env.PROVISIONING_STRATEGY === "catalog" ? "catalog" : "auto";
       const ids = await withWaiting(queues.get(job.queueName), p.payloadIds);
-      const results = await processPayloads(ids, { provisioning, ...pipeline });
+      const requests = new Set<string>();
+      const results = await processPayloads(ids, {
+        provisioning,
+        ...pipeline,
+        onSettled: (settled) => {
+          for (const p of settled) if (p.requestId) requests.add(p.requestId);
+          pipeline.onSettled?.(settled);
+        },
+      });
       const states: Record<string, number> = {};
       for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
+      // one line per job: grep a request id to find the job that processed its payloads
+      log?.info(
+        { job: job.id, queue: job.queueName, payloads: results.length, states, reqIds: [...requests] },
+        "payloads processed",
+      );
       return states;
     }),
     handler("evaluateRules", (p) => rules.evaluate(p)),

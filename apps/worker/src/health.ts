@@ -1,15 +1,33 @@
 import { type Server, createServer } from "node:http";
+import { metricsText } from "@iot/core";
 import type { RunningWorker } from "./worker";
 
-/** GET /healthz: 200 when Redis answers and the workers run, 503 otherwise. */
-export function startHealthServer(worker: RunningWorker, port: number): Promise<Server> {
+/**
+ * The worker's HTTP side, for supervisors and Prometheus: GET /healthz (200 when Redis
+ * answers and the workers run, 503 otherwise), GET /readyz (Postgres with every migration
+ * applied, Redis, workers running) and GET /metrics.
+ */
+export function startHealthServer(worker: RunningWorker, port: number, host = "127.0.0.1"): Promise<Server> {
   const server = createServer(async (req, res) => {
-    if (req.url !== "/healthz") {
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    try {
+      if (req.url === "/healthz") {
+        const health = await worker.health();
+        return json(health.ok ? 200 : 503, health);
+      }
+      if (req.url === "/readyz") {
+        const ready = await worker.ready();
+        return json(ready.ok ? 200 : 503, ready);
+      }
+      if (req.url === "/metrics") {
+        const { contentType, body } = await metricsText();
+        return res.writeHead(200, { "content-type": contentType }).end(body);
+      }
       res.writeHead(404).end();
-      return;
+    } catch (error) {
+      json(500, { error: (error as Error).message });
     }
-    const health = await worker.health();
-    res.writeHead(health.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(health));
   });
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }

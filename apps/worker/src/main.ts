@@ -1,10 +1,14 @@
+import { createLogger, setService } from "@iot/core";
 import { disconnect } from "@iot/db";
 import { workerEnv } from "./env";
 import { startHealthServer } from "./health";
 import { startWorker } from "./worker";
 
 const env = workerEnv();
+setService("worker");
+const log = createLogger("worker");
 const worker = await startWorker({
+  logger: log,
   redisUrl: env.REDIS_URL,
   prefix: env.QUEUE_PREFIX,
   concurrency: env.WORKER_CONCURRENCY,
@@ -12,21 +16,21 @@ const worker = await startWorker({
   shards: env.WORKER_SHARDS,
   queues: env.WORKER_QUEUES,
 });
-const server = await startHealthServer(worker, env.WORKER_HEALTH_PORT);
+const server = await startHealthServer(worker, env.WORKER_HEALTH_PORT, env.WORKER_HEALTH_HOST);
 const address = server.address();
-console.log(
-  `worker running: queues ${Object.keys((await worker.health()).workers).join(", ")}; health on ${typeof address === "object" && address ? address.port : address}/healthz`,
+log.info(
+  `running: queues ${Object.keys((await worker.health()).workers).join(", ")}; /healthz, /readyz and /metrics on port ${typeof address === "object" && address ? address.port : address}`,
 );
 
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
-  console.log(`worker: ${signal}, finishing jobs in progress`);
+  log.info(`${signal}, finishing jobs in progress`);
   server.close();
   await worker.close();
   await disconnect();
-  console.log("worker: stopped");
+  log.info("stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

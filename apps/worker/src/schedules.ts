@@ -12,6 +12,7 @@ import {
   syncChange,
 } from "@iot/core";
 import type { Job, Queue } from "bullmq";
+import type { Logger } from "@iot/core";
 import { Redis } from "ioredis";
 
 // The worker's side of schedules: the jobs their job schedulers make (a schedule's action;
@@ -52,11 +53,14 @@ export interface ScheduleSync {
  * and every `everyMs`, and each change announced on SCHEDULES_CHANGED_CHANNEL synced at
  * once. Reconciles and syncs run one at a time.
  */
-export async function startScheduleSync(queue: Queue, opts: { redisUrl: string; everyMs?: number }): Promise<ScheduleSync> {
+export async function startScheduleSync(
+  queue: Queue,
+  opts: { redisUrl: string; everyMs?: number; log?: Pick<Logger, "error"> },
+): Promise<ScheduleSync> {
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
     const next = chain.then(fn).catch((error: Error) => {
-      console.error(`schedules: ${what}: ${error.message}`);
+      (opts.log ?? console).error(`schedules: ${what}: ${error.message}`);
       return null;
     });
     chain = next;

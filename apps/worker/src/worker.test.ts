@@ -212,10 +212,15 @@ describe("worker", () => {
     }
   });
 
-  it("the process answers /healthz and stops cleanly on SIGTERM", async () => {
+  it("the process answers /healthz and /readyz, logs JSON lines and stops cleanly on SIGTERM", async () => {
     const port = 39000 + Math.floor(Math.random() * 1000);
     const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
-      env: { ...process.env, WORKER_HEALTH_PORT: String(port), QUEUE_PREFIX: `iot-test-${randomUUID().slice(0, 8)}` },
+      env: {
+        ...process.env,
+        WORKER_HEALTH_PORT: String(port),
+        QUEUE_PREFIX: `iot-test-${randomUUID().slice(0, 8)}`,
+        LOG_LEVEL: "info",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -230,9 +235,16 @@ describe("worker", () => {
     }
     expect(health?.status, output).toBe(200);
     expect(await health?.json()).toMatchObject({ ok: true, redis: "PONG" });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status, output).toBe(200);
     child.kill("SIGTERM");
     const [code] = await once(child, "exit");
     expect(code, output).toBe(0);
-    expect(output).toContain("worker: stopped");
+    const lines = output
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { service: string; level: number; msg: string });
+    expect(lines.every((l) => l.service === "worker")).toBe(true);
+    expect(lines.at(-1)?.msg).toBe("stopped");
   }, 45_000);
 });

@@ -1,7 +1,12 @@
 import {
   PAYLOAD_QUEUES,
   QUEUES,
+  createLogger,
   ensureDecoderModels,
+  type Logger,
+  readiness,
+  reportQueues,
+  type TReadiness,
   forwardDomainEvents,
   jobs,
   markFailed,
@@ -13,6 +18,7 @@ import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { handOff, refused } from "./hand-off";
 import { buildHandlers } from "./handlers";
+import { observed, pipelineReports, reportQueuesOf } from "./observe";
 import { ruleJobOptions, ruleJobs } from "./rule-jobs";
 import { ruleServices } from "./rule-services";
 import { scheduleJobs, startScheduleSync } from "./schedules";
@@ -27,12 +33,16 @@ export interface WorkerOptions {
   shards?: number[];
   /** The queues this process works ("payloads" for the shards; default: every queue). */
   queues?: string[];
+  /** JSON logs (default: a logger named worker, at LOG_LEVEL). */
+  logger?: Logger;
 }
 
 export interface RunningWorker {
   queues: Map<string, Queue>;
   /** Redis answers and every queue's worker is running. */
   health(): Promise<{ ok: boolean; redis: string; workers: Record<string, boolean> }>;
+  /** Ready to work: Postgres answers with every migration applied, Redis answers, every worker runs. */
+  ready(): Promise<TReadiness & { workers: boolean }>;
   close(): Promise<void>;
 }
 
@@ -52,14 +62,15 @@ const UNAVAILABLE_MAX_DELAY_MS = 10_000;
 
 /** An outage is logged once every 10 s, not once per job and reconnection attempt. */
 let loggedAt = 0;
-function logUnavailable(message: string) {
+function logUnavailable(log: Logger, message: string) {
   if (Date.now() - loggedAt < 10_000) return;
   loggedAt = Date.now();
-  console.error(message);
+  log.error(message);
 }
 
 /** One BullMQ worker per queue, and the repeating jobs scheduled. */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.logger ?? createLogger("worker");
   // workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connection
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection, prefix: opts.prefix })]));
@@ -80,9 +91,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const schedules = scheduleJobs({ queues });
   const handlers = buildHandlers(
     queues,
-    { handOff: handOff(connection, rulesQueue), refused: refused(rulesQueue) },
+    { handOff: handOff(connection, rulesQueue), refused: refused(rulesQueue), ...pipelineReports(log) },
     rules,
     schedules,
+    log,
   );
   const worked = QUEUES.filter(
     (q) =>
@@ -93,24 +105,25 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     (name) =>
       new Worker(
         name,
-        async (job: Job, token?: string) => {
-          const run = handlers.get(job.name);
-          if (!run) throw new Error(`no handler for job ${job.name} on queue ${name}`);
-          try {
-            return await run(job.data, job, token);
-          } catch (error) {
-            if (job.name !== jobs.processPayloads.name || !isDatabaseUnavailable(error)) throw error;
-            // Postgres unreachable (down, restarting, out of connections): not the payloads'
-            // fault, and out of retries they would be FAILED (or, Postgres still down, not even
-            // that: left RECEIVED and queued, which the sweeper never takes again). Such a job
-            // goes back to the queue, delayed, without using an attempt, for as long as the
-            // outage lasts; its attempts stay for the failures that are the job's own.
-            const delay = Math.min(UNAVAILABLE_MAX_DELAY_MS, 500 * 2 ** Math.min(job.attemptsStarted, 5));
-            logUnavailable(`worker: database unavailable, payload jobs retried until it is back: ${(error as Error).message}`);
-            await job.moveToDelayed(Date.now() + delay, token);
-            throw new DelayedError();
-          }
-        },
+        (job: Job, token?: string) =>
+          observed(job, async () => {
+            const run = handlers.get(job.name);
+            if (!run) throw new Error(`no handler for job ${job.name} on queue ${name}`);
+            try {
+              return await run(job.data, job, token);
+            } catch (error) {
+              if (job.name !== jobs.processPayloads.name || !isDatabaseUnavailable(error)) throw error;
+              // Postgres unreachable (down, restarting, out of connections): not the payloads'
+              // fault, and out of retries they would be FAILED (or, Postgres still down, not even
+              // that: left RECEIVED and queued, which the sweeper never takes again). Such a job
+              // goes back to the queue, delayed, without using an attempt, for as long as the
+              // outage lasts; its attempts stay for the failures that are the job's own.
+              const delay = Math.min(UNAVAILABLE_MAX_DELAY_MS, 500 * 2 ** Math.min(job.attemptsStarted, 5));
+              logUnavailable(log, `database unavailable, payload jobs retried until it is back: ${(error as Error).message}`);
+              await job.moveToDelayed(Date.now() + delay, token);
+              throw new DelayedError();
+            }
+          }),
         {
           connection,
           prefix: opts.prefix,
@@ -127,16 +140,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       ),
   );
   // Redis down: every worker and queue says so at each reconnection attempt; logged once in a while
-  for (const w of workers) w.on("error", (error: Error) => logUnavailable(`worker: ${error.message}`));
-  for (const q of queues.values()) q.on("error", (error: Error) => logUnavailable(`worker: ${error.message}`));
+  for (const w of workers) w.on("error", (error: Error) => logUnavailable(log, error.message));
+  for (const q of queues.values()) q.on("error", (error: Error) => logUnavailable(log, error.message));
   for (const w of workers) {
     w.on("failed", (job, err) => {
-      console.error(`job ${job?.name} ${job?.id} failed: ${err.message}`);
+      log.warn(
+        { job: job?.id, name: job?.name, queue: job?.queueName, attempt: job?.attemptsMade, err: err.message },
+        "job failed",
+      );
       // out of retries: its payloads are FAILED, with the error, for the payload log
       if (job?.name === jobs.processPayloads.name && job.attemptsMade >= (job.opts.attempts ?? 1)) {
         const ids = (job.data as { payloadIds?: string[] }).payloadIds ?? [];
         void withPlatform((db) => markFailed(db, ids, err.message)).catch((e: Error) =>
-          console.error("could not mark payloads failed:", e.message),
+          log.error(`could not mark payloads failed: ${e.message}`),
         );
       }
     });
@@ -159,7 +175,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   };
   await schedule();
   // the tenants' schedules and schedule-triggered rules: the database is the truth
-  const scheduleSync = await startScheduleSync(queues.get(jobs.runSchedule.queue) as Queue, { redisUrl: opts.redisUrl });
+  const scheduleSync = await startScheduleSync(queues.get(jobs.runSchedule.queue) as Queue, { redisUrl: opts.redisUrl, log });
 
   // Redis runs without persistence (scripts/ensure-services.sh): restarted, it comes back
   // empty, without the job schedulers (no sweeper any more) and without the jobs that were
@@ -172,7 +188,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   let closing = false;
   const recover = async () => {
     if (closing || (await connection.set(marker, String(Date.now()), "NX")) !== "OK") return;
-    console.error("worker: Redis came back without its data: schedules made again, queued payloads handed to the sweeper");
+    log.error("Redis came back without its data: schedules made again, queued payloads handed to the sweeper");
     await schedule();
     await scheduleSync.reconcile();
     // rules versions restart from nothing: what this process cached is not to be trusted
@@ -182,18 +198,16 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         const requeued = await withPlatform(
           (db) => db.$executeRaw`UPDATE payloads SET queued_at = NULL WHERE state = 'RECEIVED' AND queued_at IS NOT NULL`,
         );
-        console.error(`worker: ${requeued} payloads queued before the loss will be queued again`);
+        log.warn(`${requeued} payloads queued before the loss will be queued again`);
         return;
       } catch (error) {
-        logUnavailable(`worker: could not hand queued payloads to the sweeper yet: ${(error as Error).message}`);
+        logUnavailable(log, `could not hand queued payloads to the sweeper yet: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, Math.min(10_000, 1000 * attempt)));
       }
     }
   };
-  connection.on(
-    "ready",
-    () => void recover().catch((e: Error) => console.error(`worker: recovery after Redis restart: ${e.message}`)),
-  );
+  connection.on("ready", () => void recover().catch((e: Error) => log.error(`recovery after Redis restart: ${e.message}`)));
+  reportQueuesOf(queues);
 
   return {
     queues,
@@ -205,8 +219,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       const state = Object.fromEntries(workers.map((w) => [w.name, w.isRunning()]));
       return { ok: redis === "PONG" && Object.values(state).every(Boolean), redis, workers: state };
     },
+    async ready() {
+      const report = await readiness({ redis: connection });
+      const running = workers.every((w) => w.isRunning());
+      return { ...report, ok: report.ok && running, workers: running };
+    },
     async close() {
       closing = true;
+      reportQueues(null);
       stopForwarding();
       await scheduleSync.close();
       await Promise.all(workers.map((w) => w.close()));

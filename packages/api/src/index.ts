@@ -4,3 +4,4 @@ export { handleCsvImport } from "./http/csv-import";
 export { handleMeasuresExport } from "./http/export";
 export { startEventBridges } from "./bridges";
 export { callAsOwner } from "./call-as";
+export { redis as webRedis } from "./queues";

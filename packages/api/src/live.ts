@@ -1,3 +1,4 @@
+import { liveSubscribers } from "@iot/core";
 import { Redis } from "ioredis";
 
 // The web process's side of live measures: one Redis subscriber per process, subscribed
@@ -61,6 +62,8 @@ export async function* batchedStream<T>(
   pick: (message: unknown) => T[],
   signal: AbortSignal | undefined,
   batchMs: number,
+  /** Its name on the live subscribers gauge (/metrics). */
+  stream = "live",
 ): AsyncGenerator<T[]> {
   const pending: T[] = [];
   let wake: (() => void) | null = null;
@@ -71,6 +74,7 @@ export async function* batchedStream<T>(
     wake?.();
   });
   const aborted = new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+  liveSubscribers.inc({ stream });
   try {
     while (!signal?.aborted) {
       if (!pending.length) await Promise.race([new Promise<void>((r) => (wake = r)), aborted]);
@@ -81,6 +85,7 @@ export async function* batchedStream<T>(
       yield pending.splice(0, pending.length);
     }
   } finally {
+    liveSubscribers.dec({ stream });
     await stop();
   }
 }

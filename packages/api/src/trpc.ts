@@ -9,6 +9,8 @@ import {
   recordAudit,
   resolveTenantAccess,
   AppError,
+  trpcCalls,
+  trpcDuration,
 } from "@iot/core";
 import { type PlatformDb, type TenantDb, withPlatform, withTenant } from "@iot/db";
 import { TRPCError, initTRPC } from "@trpc/server";
@@ -150,7 +152,16 @@ async function inTransaction<D, R extends { ok: boolean }>(
 // procedures
 // ---------------------------------------------------------------------------------
 
-const baseProcedure = t.procedure.use(mapErrors).use(auditMutations);
+/** Every call counted by procedure and result code, and timed (/metrics). */
+const measured = t.middleware(async ({ path, type, next }) => {
+  const start = performance.now();
+  const result = await next();
+  trpcCalls.inc({ path, type, code: result.ok ? "OK" : result.error.code });
+  trpcDuration.observe({ path }, (performance.now() - start) / 1000);
+  return result;
+});
+
+const baseProcedure = t.procedure.use(measured).use(mapErrors).use(auditMutations);
 
 /** Anyone: login. */
 export const publicProcedure = baseProcedure;

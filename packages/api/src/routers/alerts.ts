@@ -37,6 +37,7 @@ export const alertsRouter = createRouter({
   /** Alerts raised, acknowledged and cleared in the tenant, live. */
   subscribe: tenantStreamProcedure("alerts:read").subscription(async function* ({ ctx, signal }) {
     const pick = (m: unknown) => [m as { type: "raised" | "acknowledged" | "cleared"; alert: TAlertView }];
-    for await (const changes of batchedStream(alertsChannel(ctx.tenant.tenant.id), pick, signal, 100)) yield { changes };
+    for await (const changes of batchedStream(alertsChannel(ctx.tenant.tenant.id), pick, signal, 100, "alerts"))
+      yield { changes };
   }),
 });

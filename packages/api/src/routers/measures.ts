@@ -36,6 +36,6 @@ export const measuresRouter = createRouter({
     .subscription(async function* ({ ctx, input, signal }) {
       const channel = liveChannel(ctx.tenant.tenant.id);
       const pick = (message: unknown) => liveMeasuresFor(message as TLiveMeasures, input);
-      for await (const measures of batchedStream(channel, pick, signal, BATCH_MS)) yield { measures };
+      for await (const measures of batchedStream(channel, pick, signal, BATCH_MS, "measures")) yield { measures };
     }),
 });

@@ -118,3 +118,46 @@ export const liveSubscribers = new Gauge({
 
 /** Seconds since `start` (performance.now() or process.hrtime-based), for histograms. */
 export const secondsSince = (start: number) => (performance.now() - start) / 1000;
+
+/** What a process knows of its queues at a scrape: job counts by state, and the oldest waiting job's time. */
+export interface TQueueStats {
+  queue: string;
+  counts: Record<string, number>;
+  oldestWaitingAt: number | null;
+}
+let queueSource: (() => Promise<TQueueStats[]>) | null = null;
+let lastRead: { at: number; stats: Promise<TQueueStats[]> } | null = null;
+/** The worker's queues, read at each scrape (null: none in this process). */
+export function reportQueues(source: (() => Promise<TQueueStats[]>) | null): void {
+  queueSource = source;
+  lastRead = null;
+}
+/** One read per scrape for both queue gauges. */
+function queueStats(): Promise<TQueueStats[]> {
+  if (!queueSource) return Promise.resolve([]);
+  if (!lastRead || Date.now() - lastRead.at > 1000) lastRead = { at: Date.now(), stats: queueSource().catch(() => []) };
+  return lastRead.stats;
+}
+
+export const queueJobs = new Gauge({
+  name: "iot_queue_jobs",
+  help: "Jobs in each queue, by state (wait, active, delayed, prioritized, failed), read at scrape time.",
+  labelNames: ["queue", "state"] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const q of await queueStats()) for (const [state, n] of Object.entries(q.counts)) this.set({ queue: q.queue, state }, n);
+  },
+});
+export const queueOldestWaiting = new Gauge({
+  name: "iot_queue_oldest_waiting_seconds",
+  help: "Age of the oldest job waiting in each queue (0 when none waits), read at scrape time.",
+  labelNames: ["queue"] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    const now = Date.now();
+    for (const q of await queueStats())
+      this.set({ queue: q.queue }, q.oldestWaitingAt ? Math.max(0, (now - q.oldestWaitingAt) / 1000) : 0);
+  },
+});
