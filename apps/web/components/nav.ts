@@ -38,6 +38,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
       { label: "Users", href: "/admin/users", permission: "users:read", ready: true },
       { label: "Audit log", href: "/admin/audit", permission: "audit:read", ready: true },
       { label: "Tenants", href: "/admin/tenants", permission: null, platformOnly: true, ready: true },
+      { label: "System", href: "/admin/system", permission: null, platformOnly: true, ready: true },
       { label: "API keys", href: "/account", permission: null, ready: true },
     ],
   },

@@ -4,11 +4,11 @@ import {
   jobsDone,
   type Logger,
   pipelineStep,
+  queueStats,
   reportQueues,
   ruleRuns,
   scheduleRuns,
   type TPipelineOptions,
-  type TQueueStats,
   tenantLabel,
   tenantMeasures,
 } from "@iot/core";
@@ -19,18 +19,9 @@ import { DelayedError, type Job, type Queue } from "bullmq";
 // outcome, the pipeline's steps timed, measures counted per tenant, and one log line per
 // payload job naming the webhook requests its payloads came with.
 
-const STATES = ["wait", "active", "delayed", "prioritized", "failed"] as const;
-
 /** The queues' stats for the /metrics scrape. */
 export function reportQueuesOf(queues: Map<string, Queue>): void {
-  reportQueues(() =>
-    Promise.all(
-      [...queues.values()].map(async (queue): Promise<TQueueStats> => {
-        const [counts, oldest] = await Promise.all([queue.getJobCounts(...STATES), queue.getJobs(["wait"], 0, 0, true)]);
-        return { queue: queue.name, counts, oldestWaitingAt: oldest[0]?.timestamp ?? null };
-      }),
-    ),
-  );
+  reportQueues(() => Promise.all([...queues.values()].map(queueStats)));
 }
 
 const OUTCOMES = new Set(["done", "failed", "skipped", "error", "retry", "timeout"]);

@@ -1,4 +1,4 @@
-import { type TScheduleChange, SCHEDULES_CHANGED_CHANNEL, SCHEDULES_QUEUE, jobs } from "@iot/core";
+import { QUEUES, type TScheduleChange, SCHEDULES_CHANGED_CHANNEL, SCHEDULES_QUEUE, jobs } from "@iot/core";
 import type { AfterCommit } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -16,6 +16,18 @@ export const redis = () => {
   connection ??= new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
   return connection;
 };
+
+const all = new Map<string, Queue>();
+/** Any of the worker's queues by name (the System page reads them all), or null for an unknown name. */
+export function queueByName(name: string): Queue | null {
+  if (!QUEUES.includes(name)) return null;
+  let queue = all.get(name);
+  if (!queue) {
+    queue = new Queue(name, { connection: redis(), prefix: process.env.QUEUE_PREFIX ?? "iot" });
+    all.set(name, queue);
+  }
+  return queue;
+}
 
 /** The schedules queue, as the worker consumes it. */
 export function schedulesQueue(): Queue {

@@ -11,6 +11,7 @@ import { notificationsRouter } from "./routers/notifications";
 import { payloadsRouter } from "./routers/payloads";
 import { rulesRouter } from "./routers/rules";
 import { schedulesRouter } from "./routers/schedules";
+import { systemRouter } from "./routers/system";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createRouter } from "./trpc";
@@ -31,6 +32,7 @@ export const appRouter = createRouter({
   schedules: schedulesRouter,
   notifications: notificationsRouter,
   dashboards: dashboardsRouter,
+  system: systemRouter,
 });
 
 /** The public API's type: a separate program builds a typed client from it. */

@@ -39,3 +39,4 @@ export * from "./rules/index";
 export * from "./schedules/index";
 export * from "./dashboards/index";
 export * from "./observability/index";
+export * from "./system/index";

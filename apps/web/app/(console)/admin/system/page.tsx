@@ -1,0 +1,5 @@
+import { SystemPage } from "@/components/system/system-page";
+
+export default function Page() {
+  return <SystemPage />;
+}
