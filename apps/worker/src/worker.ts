@@ -101,6 +101,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       (!PAYLOAD_QUEUES.includes(q) || !opts.shards || opts.shards.includes(PAYLOAD_QUEUES.indexOf(q))) &&
       (!opts.queues || opts.queues.includes(PAYLOAD_QUEUES.includes(q) ? "payloads" : q)),
   );
+  // A payload shard runs one job at a time across every worker process, not only within
+  // one (BullMQ's global concurrency, kept in Redis): any number of workers may work every
+  // shard, each device's payloads still go through in order, and a worker that dies leaves
+  // its shards to the others once its job's lock expires.
+  await Promise.all(worked.filter((q) => PAYLOAD_QUEUES.includes(q)).map((q) => queues.get(q)?.setGlobalConcurrency(1)));
   const workers = worked.map(
     (name) =>
       new Worker(
