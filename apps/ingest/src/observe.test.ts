@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { PAYLOAD_QUEUES, createTenant } from "@iot/core";
+import { PAYLOAD_QUEUES, createTenant, metricSum } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -38,16 +38,6 @@ async function startIngest(redis: Redis) {
     await Promise.all([...queues.values()].map((q) => q.close()));
   };
   return { base, close };
-}
-
-/** The value of one series of a Prometheus text answer (0 when absent). */
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const inside = line.slice(name.length + 1, line.lastIndexOf("}"));
-    if (Object.entries(labels).every(([k, v]) => inside.includes(`${k}="${v}"`))) return Number(line.split(" ").at(-1));
-  }
-  return 0;
 }
 
 describe("webhook observability", () => {
@@ -108,7 +98,8 @@ describe("webhook observability", () => {
     expect(unauthorized.status).toBe(401);
 
     const after = await scrape();
-    const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      metricSum(after, name, labels) - metricSum(before, name, labels);
     expect(delta("iot_payloads_total", { outcome: "accepted" })).toBe(1);
     expect(delta("iot_payloads_total", { outcome: "refused", reason: "unknown_decoder" })).toBe(1);
     expect(delta("iot_payloads_total", { outcome: "refused", reason: "unauthorized" })).toBe(1);

@@ -1,20 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { E2E_INGEST_PORT } from "../playwright.config";
 import { adminApi, unique } from "./fixtures";
+import { metricSum } from "../../../packages/core/src/observability/scrape";
 
 // What the people who run the platform look at, on the three processes as started for
 // these tests: readiness, and metrics that move when the platform works.
-
-/** The sum of the series of a Prometheus text answer whose labels include these. */
-function total(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const inside = line.slice(name.length + 1, line.lastIndexOf("}"));
-    if (Object.entries(labels).every(([k, v]) => inside.includes(`${k}="${v}"`))) sum += Number(line.split(" ").at(-1));
-  }
-  return sum;
-}
 
 test("web, ingest and worker are ready and their metrics move as payloads flow", async ({ request, baseURL }) => {
   const web = baseURL as string;
@@ -50,7 +40,7 @@ test("web, ingest and worker are ready and their metrics move as payloads flow",
 
   const after = await Promise.all([scrape(web), scrape(ingest), scrape(worker)]);
   const delta = (i: number, name: string, labels: Record<string, string>) =>
-    total(after[i] as string, name, labels) - total(before[i] as string, name, labels);
+    metricSum(after[i] as string, name, labels) - metricSum(before[i] as string, name, labels);
   expect(delta(0, "iot_trpc_calls_total", { path: "tenants.create", code: "OK", service: "web" })).toBe(1);
   expect(delta(1, "iot_payloads_total", { outcome: "accepted", service: "ingest" })).toBe(5);
   expect(delta(1, "iot_tenant_payloads_total", { tenant: tenant.id })).toBe(5);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createTenant, payloadQueue, storePayloads } from "@iot/core";
+import { createTenant, payloadQueue, storePayloads, metricSum } from "@iot/core";
 import { withPlatform } from "@iot/db";
 import { QueueEvents } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,17 +10,6 @@ import { startWorker } from "./worker";
 // show their depth, and /readyz says it is ready.
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** The sum of the series of a Prometheus text answer whose labels include these. */
-function total(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const inside = line.slice(name.length + 1, line.lastIndexOf("}"));
-    if (Object.entries(labels).every(([k, v]) => inside.includes(`${k}="${v}"`))) sum += Number(line.split(" ").at(-1));
-  }
-  return sum;
-}
 
 describe("worker observability", () => {
   const prefix = `iot-test-${randomUUID().slice(0, 8)}`;
@@ -65,7 +54,8 @@ describe("worker observability", () => {
     await events.close();
 
     const after = await scrape();
-    const delta = (name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      metricSum(after, name, labels) - metricSum(before, name, labels);
     expect(delta("iot_jobs_total", { job: "process-payloads", result: "completed" })).toBe(1);
     expect(delta("iot_job_duration_seconds_count", { job: "process-payloads" })).toBe(1);
     // (no "settle" step: every payload was settled with its measures)

@@ -1,4 +1,4 @@
-import { PAYLOAD_QUEUES } from "@iot/core";
+import { PAYLOAD_QUEUES, metricSum } from "@iot/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "./faults/cluster";
 import { missingServers, waitFor } from "./faults/infra";
@@ -15,17 +15,6 @@ if (missing) console.warn(`scale-out test skipped: ${missing}`);
 
 const TOTAL = 20_000;
 const DEVICES = 200;
-
-/** The sum of the series of a Prometheus text answer whose labels include these. */
-function total(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const inside = line.slice(name.length + 1, line.lastIndexOf("}"));
-    if (Object.entries(labels).every(([k, v]) => inside.includes(`${k}="${v}"`))) sum += Number(line.split(" ").at(-1));
-  }
-  return sum;
-}
 
 describe.skipIf(Boolean(missing))("scale-out: 2 ingest and 2 worker processes", () => {
   let cluster: Cluster;
@@ -62,7 +51,7 @@ describe.skipIf(Boolean(missing))("scale-out: 2 ingest and 2 worker processes", 
     for (const queue of PAYLOAD_QUEUES) {
       expect(metrics).toContain(`iot_queue_jobs{queue="${queue}",state="wait"`);
       for (const state of ["wait", "active", "delayed", "prioritized", "failed"])
-        expect(total(metrics, "iot_queue_jobs", { queue, state }), `${queue} ${state}`).toBe(0);
+        expect(metricSum(metrics, "iot_queue_jobs", { queue, state }), `${queue} ${state}`).toBe(0);
     }
     expect(survivor?.alive).toBe(true);
     expect(cluster.ingests.every((i) => i.alive)).toBe(true);
