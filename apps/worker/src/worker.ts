@@ -105,7 +105,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // one (BullMQ's global concurrency, kept in Redis): any number of workers may work every
   // shard, each device's payloads still go through in order, and a worker that dies leaves
   // its shards to the others once its job's lock expires.
-  await Promise.all(worked.filter((q) => PAYLOAD_QUEUES.includes(q)).map((q) => queues.get(q)?.setGlobalConcurrency(1)));
+  const limitShards = () =>
+    Promise.all(worked.filter((q) => PAYLOAD_QUEUES.includes(q)).map((q) => queues.get(q)?.setGlobalConcurrency(1)));
+  await limitShards();
   const workers = worked.map(
     (name) =>
       new Worker(
@@ -195,6 +197,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     if (closing || (await connection.set(marker, String(Date.now()), "NX")) !== "OK") return;
     log.error("Redis came back without its data: schedules made again, queued payloads handed to the sweeper");
     await schedule();
+    // the shards' global concurrency was in the lost data too
+    await limitShards();
     await scheduleSync.reconcile();
     // rules versions restart from nothing: what this process cached is not to be trusted
     resetRuleIndexes();

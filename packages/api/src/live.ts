@@ -1,4 +1,4 @@
-import { liveSubscribers } from "@iot/core";
+import { liveSubscribers, serviceLogger } from "@iot/core";
 import { Redis } from "ioredis";
 
 // The web process's side of live measures: one Redis subscriber per process, subscribed
@@ -25,7 +25,7 @@ class LiveHub {
         }
         for (const listener of set) listener(message);
       });
-      this.redis.on("error", (e: Error) => console.error("live measures: redis:", e.message));
+      this.redis.on("error", (e: Error) => serviceLogger().error(`live measures: redis: ${e.message}`));
     }
     return this.redis;
   }

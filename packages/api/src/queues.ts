@@ -1,4 +1,4 @@
-import { QUEUES, type TScheduleChange, SCHEDULES_CHANGED_CHANNEL, SCHEDULES_QUEUE, jobs } from "@iot/core";
+import { QUEUES, type TScheduleChange, SCHEDULES_CHANGED_CHANNEL, SCHEDULES_QUEUE, jobs, serviceLogger } from "@iot/core";
 import type { AfterCommit } from "@iot/db";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -68,7 +68,7 @@ export function announceScheduleChanged(db: AfterCommit, change: TScheduleChange
       await redis().publish(SCHEDULES_CHANGED_CHANNEL, JSON.stringify(change));
     } catch (error) {
       // the worker's periodic reconcile catches up
-      console.error("schedules: change not announced:", (error as Error).message);
+      serviceLogger().error(`schedules: change not announced: ${(error as Error).message}`);
     }
   });
 }

@@ -11,6 +11,7 @@ import {
   AppError,
   trpcCalls,
   trpcDuration,
+  serviceLogger,
 } from "@iot/core";
 import { type PlatformDb, type TenantDb, withPlatform, withTenant } from "@iot/db";
 import { TRPCError, initTRPC } from "@trpc/server";
@@ -58,7 +59,7 @@ const mapErrors = t.middleware(async ({ path, next }) => {
   const result = await next();
   if (result.ok) return result;
   const error = toTRPCError(result.error);
-  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`${path}:`, error.cause ?? result.error);
+  if (error.code === "INTERNAL_SERVER_ERROR") serviceLogger().error({ err: error.cause ?? result.error, path }, "internal error");
   throw error;
 });
 

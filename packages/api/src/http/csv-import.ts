@@ -7,6 +7,7 @@ import {
   importDevicesCsv,
   recordAudit,
   resolveTenantAccess,
+  serviceLogger,
 } from "@iot/core";
 import { withPlatform, withTenant } from "@iot/db";
 import { createContextFromRequest } from "../context";
@@ -67,7 +68,7 @@ export async function handleCsvImport(req: Request, kind: string): Promise<Respo
     return json(200, report);
   } catch (error) {
     const mapped = toTRPCError(error);
-    if (mapped.code === "INTERNAL_SERVER_ERROR") console.error(`${procedure}:`, error);
+    if (mapped.code === "INTERNAL_SERVER_ERROR") serviceLogger().error({ err: error, procedure }, "internal error");
     await record(procedure, audit, "error", mapped.code).catch(() => undefined);
     return json(STATUS[mapped.code] ?? 500, { error: { code: mapped.code, message: mapped.message } });
   }

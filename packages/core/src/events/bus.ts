@@ -1,3 +1,4 @@
+import { serviceLogger } from "../observability/logger";
 import type { AfterCommit } from "@iot/db";
 
 // Domain events, typed. Core emits them once the transaction that caused them has
@@ -43,7 +44,7 @@ export function emitAfterCommit<E extends DomainEventName>(db: AfterCommit, even
       try {
         await listener(payload);
       } catch (error) {
-        console.error(`listener of ${event} failed:`, error);
+        serviceLogger().error({ err: error, event }, "event listener failed");
       }
     }
   });

@@ -12,6 +12,21 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
   return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
+let serviceName = "iot";
+let shared: Logger | null = null;
+
+/** Names the process's shared logger (setService does it with the metrics' label). */
+export function nameService(name: string): void {
+  serviceName = name;
+  shared = null;
+}
+
+/** The process's shared logger, for code that serves every app (core, the API). */
+export function serviceLogger(): Logger {
+  shared ??= createLogger(serviceName);
+  return shared;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** The caller's request id when it is a sane one (letters, digits, . _ : -, up to 64), else a new one. */

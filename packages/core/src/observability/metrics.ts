@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { nameService } from "./logger";
 
 // The platform's metrics in Prometheus' format, one registry per process (each process
 // sets its `service` label). Labels stay bounded: routes are route patterns, reasons a
@@ -9,6 +10,7 @@ export const registry = new Registry();
 /** Names this process in every series (web, ingest, worker). */
 export function setService(service: string): void {
   registry.setDefaultLabels({ service });
+  nameService(service);
 }
 
 /** The text /metrics answers with, and its content type. */

@@ -1,3 +1,4 @@
+import { serviceLogger } from "../observability/logger";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Queue } from "bullmq";
 import { onDomainEvent } from "../events/bus";
@@ -44,7 +45,7 @@ export function rulesFeed(queue: () => Queue) {
         })),
       );
     } catch (error) {
-      console.error("rules feed: events not queued:", (error as Error).message);
+      serviceLogger().error(`rules feed: events not queued: ${(error as Error).message}`);
     }
   };
   return (tenantId: string, events: TEventRef[]) => {

@@ -1,3 +1,4 @@
+import { serviceLogger } from "../observability/logger";
 import { withPlatform, withTenant } from "@iot/db";
 import type { JobSchedulerJson, Queue } from "bullmq";
 import { z } from "zod";
@@ -137,7 +138,7 @@ export async function reconcileSchedules(queue: Queue): Promise<{ upserted: numb
     try {
       if (await upsert(queue, e, existing.get(schedulerIdOf(e)) ?? null)) upserted++;
     } catch (error) {
-      console.error(`schedules: ${schedulerIdOf(e)} not scheduled: ${(error as Error).message}`);
+      serviceLogger().error(`schedules: ${schedulerIdOf(e)} not scheduled: ${(error as Error).message}`);
     }
   }
   for (const s of before) if (!keep.has(s.key) && (await queue.removeJobScheduler(s.key))) removed++;
