@@ -1,41 +1,15 @@
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
-import { testEnv } from "../../../scripts/test-env.mjs";
-import { E2E_INGEST_PORT } from "../playwright.config";
 import { signIn } from "./fixtures";
+import { runSimulator } from "./simulator";
 
 // The simulator posts through the real webhook with the seed's ingest key; the worker's
 // pipeline stores the measures. Its payloads show in the log, its measures on the room
 // its first Elsys sensor is linked to.
-const root = fileURLToPath(new URL("../../..", import.meta.url));
-
 test("the simulator's payloads show in the payload log and its measures on an asset page", async ({ page }) => {
   test.setTimeout(60_000);
-  const env = { ...process.env, ...testEnv() };
-  const { key } = JSON.parse(readFileSync(env.DEMO_KEY_FILE, "utf8")) as { key: string };
-  const run = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "scripts/simulate.ts",
-      "--devices",
-      "8",
-      "--rate",
-      "8",
-      "--duration",
-      "3",
-      "--key",
-      key,
-      "--url",
-      `http://127.0.0.1:${E2E_INGEST_PORT}`,
-    ],
-    { cwd: root, env, encoding: "utf8", timeout: 30_000 },
-  );
-  expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-  expect(run.stdout).toMatch(/done: .*accepted [1-9]\d*\s+refused none/);
+  const run = await runSimulator(["--devices", "8", "--rate", "8", "--duration", "3"], 30_000);
+  expect(run.code, run.output).toBe(0);
+  expect(run.output).toMatch(/done: .*accepted [1-9]\d*\s+refused none/);
 
   await signIn(page);
   await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: "Demo Buildings" });

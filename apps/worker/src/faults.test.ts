@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { payloadOf } from "./faults/cluster";
 import { NodeChild, PrivatePostgres, PrivateRedis, freePort, missingServers, runScript, waitFor } from "./faults/infra";
 
 // Faults under load, against the real processes: ingest and worker run as child processes
@@ -28,17 +29,7 @@ const T0 = Date.now() - 3_600_000;
 /** How long test 3 keeps Postgres down. */
 const OUTAGE_MS = 18_000;
 /** A json-decoder payload with one measure at its own instant, from one of `devices` devices. */
-const payload = (tag: string, i: number, devices = 200) => ({
-  reference: `${tag}-dev-${i % devices}`,
-  measures: [
-    {
-      name: "temperature",
-      type: "temperature",
-      values: { temperature: 15 + (i % 100) / 10 },
-      measuredAt: new Date(T0 + i).toISOString(),
-    },
-  ],
-});
+const payload = (tag: string, i: number, devices = 200) => payloadOf(tag, i, devices, T0);
 
 describe.skipIf(Boolean(missing))("faults: worker killed, Redis down, Postgres restarted", () => {
   let redis: PrivateRedis;
