@@ -108,6 +108,21 @@ describe("webhook observability", () => {
     expect(delta("iot_http_request_duration_seconds_count", { route: "/api/payloads/:decoder", method: "POST" })).toBe(3);
   });
 
+  it("asks for the bearer token on /metrics when METRICS_TOKEN is set", async () => {
+    process.env.METRICS_TOKEN = "observe-scrape-token";
+    try {
+      const refused = await fetch(`${ingest.base}/metrics`);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect(await refused.text()).not.toContain("iot_payloads_total");
+      const allowed = await fetch(`${ingest.base}/metrics`, { headers: { authorization: "Bearer observe-scrape-token" } });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain("iot_payloads_total");
+    } finally {
+      delete process.env.METRICS_TOKEN;
+    }
+  });
+
   it("is ready with Postgres, its migrations and Redis, and not ready once its Redis stops", async () => {
     const ready = await fetch(`${ingest.base}/readyz`);
     expect(ready.status).toBe(200);

@@ -1,4 +1,4 @@
-import { httpDuration, httpRequests, metricsText, payloadsReceived, readiness, tenantLabel, tenantPayloads } from "@iot/core";
+import { httpDuration, httpRequests, metricsAnswer, payloadsReceived, readiness, tenantLabel, tenantPayloads } from "@iot/core";
 import type { FastifyInstance } from "fastify";
 
 // What the webhook tells about itself: every answer counted and timed by route pattern,
@@ -59,9 +59,9 @@ export function observe(app: FastifyInstance, opts: { redis: { ping(): Promise<s
       "payload request",
     );
   });
-  app.get("/metrics", async (_req, reply) => {
-    const { contentType, body } = await metricsText();
-    return reply.type(contentType).send(body);
+  app.get("/metrics", async (req, reply) => {
+    const answer = await metricsAnswer(req.headers.authorization);
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
   app.get("/readyz", async (_req, reply) => {
     const report = await readiness({ redis: opts.redis });

@@ -1,5 +1,5 @@
 import { type Server, createServer } from "node:http";
-import { metricsText } from "@iot/core";
+import { metricsAnswer } from "@iot/core";
 import type { RunningWorker } from "./worker";
 
 /**
@@ -21,8 +21,8 @@ export function startHealthServer(worker: RunningWorker, port: number, host = "1
         return json(ready.ok ? 200 : 503, ready);
       }
       if (req.url === "/metrics") {
-        const { contentType, body } = await metricsText();
-        return res.writeHead(200, { "content-type": contentType }).end(body);
+        const answer = await metricsAnswer(req.headers.authorization);
+        return res.writeHead(answer.status, answer.headers).end(answer.body);
       }
       res.writeHead(404).end();
     } catch (error) {
