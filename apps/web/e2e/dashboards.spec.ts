@@ -87,6 +87,9 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   const errors: string[] = [];
   page.on("request", (r) => r.url().includes("/api/trpc/") && asked.push(new URL(r.url()).pathname));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // pages the browser asks the server to render ahead (Next's prefetch of a link's page)
+  const prefetched: string[] = [];
+  page.on("request", (r) => r.url().includes("_rsc=") && prefetched.push(new URL(r.url()).pathname));
   await page.reload();
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-value")).toContainText("22.9");
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-trend")).toHaveText("▲");
@@ -105,6 +108,13 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   await expect(page.getByTestId("map-popup")).toContainText(`dt-${tag}`);
   await expect(page.getByTestId("map-popup")).toContainText("45.76");
   await keepScreenshot(page, testInfo, "view");
+  // no page is rendered ahead for every link in sight (the sidebar's, the table's rows),
+  // only for the link the pointer comes to
+  expect(prefetched).toEqual([]);
+  const twinLink = page.getByTestId("widget-table-1").getByRole("row").nth(1).getByRole("link").first();
+  await twinLink.hover();
+  const linked = new URL((await twinLink.getAttribute("href")) ?? "", page.url()).pathname;
+  await expect.poll(() => prefetched).toContain(linked);
 
   await page.goto("/dashboards");
   await expect(page.getByTestId("dashboard-row").filter({ hasText: `Climate ${tag}` })).toContainText("4");

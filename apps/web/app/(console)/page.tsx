@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { Badge, Card, PageHeader } from "@/components/ui/surface";
 import { useTRPC } from "@/lib/trpc";
 

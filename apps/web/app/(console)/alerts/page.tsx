@@ -1,6 +1,6 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useDeferredValue, useState } from "react";
 import { useAlertsLive } from "@/components/alerts/alerts-live";
 import { type ALERT_STATUSES, AlertStatusBadge, SEVERITIES, SeverityBadge, severityBar } from "@/components/alerts/severity";

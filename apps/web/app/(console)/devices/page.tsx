@@ -1,6 +1,6 @@
 "use client";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { Card, EmptyState, ListFooter, Notice, PageHeader, Toolbar } from "@/components/ui/surface";
 import { Cell, Table } from "@/components/ui/table";

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useDeferredValue, useState } from "react";
 import { RunStatus } from "@/components/rules/run-history";
 import { formatWhen } from "@/components/twins/status-badge";

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useDeferredValue, useMemo, useState } from "react";
 import { ActionSummary, LastRun, useNow, WhenText } from "@/components/schedules/schedule-bits";
 import { Button } from "@/components/ui/button";

@@ -1,7 +1,7 @@
 "use client";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useMemo, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { ANY_TWIN, useLiveListener } from "../live";

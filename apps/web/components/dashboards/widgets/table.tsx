@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { ANY_TWIN, type LivePoint, useLiveListener } from "../live";
 import { Button } from "@/components/ui/button";

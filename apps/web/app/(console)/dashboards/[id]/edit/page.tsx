@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useParams } from "next/navigation";
 import { DashboardEditor } from "@/components/dashboards/editor/editor";
 import { Notice } from "@/components/ui/surface";
