@@ -129,7 +129,9 @@ export interface Load {
   /** Long tasks from navigation until drawn. */
   longest: number;
   blockingMs: number;
+  /** The document: its last byte (the server rendered the page with every widget's data), and its size. */
   documentMs: number;
+  documentKB: number;
 }
 
 /** The page's tRPC requests so far, from resource timing (names of the batched procedures, times, sizes). */
@@ -168,6 +170,9 @@ export async function longTasks(page: Page, from: number, to = Number.POSITIVE_I
 
 export class NotDrawn extends Error {}
 
+/** BENCH_CPU_SLOWDOWN=<n>: each page's main thread run n times slower (Chromium's throttling), as on a slower machine. */
+export const CPU_SLOWDOWN = Number(process.env.BENCH_CPU_SLOWDOWN ?? 1);
+
 /**
  * Opens `path` in a fresh page of the signed-in context (the browser's HTTP cache kept, the
  * app's query cache not) and waits until `check` holds: the time is taken in the page, from
@@ -180,6 +185,10 @@ export async function timedLoad(
   timeoutMs: number,
 ): Promise<{ page: Page; load: Load }> {
   const page = await context.newPage();
+  if (CPU_SLOWDOWN > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+  }
   await page.goto(path, { waitUntil: "commit" });
   const drawn = await page
     .evaluate(([c, t]) => window.__bench.wait(c, t), [check, timeoutMs] as const)
@@ -189,13 +198,15 @@ export async function timedLoad(
     throw new NotDrawn(`${path} not drawn ${timeoutMs} ms after navigation: ${drawn.missing.join("; ")}`);
   }
   const drawnMs = drawn.at;
-  const documentMs = await page.evaluate(
-    () => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd,
-  );
+  const doc = await page.evaluate(() => {
+    const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    return { ms: n.responseEnd, kB: n.encodedBodySize / 1024 };
+  });
   const tasks = await longTasks(page, 0, drawnMs);
+  const calls = await trpcCalls(page);
   return {
     page,
-    load: { drawnMs, calls: await trpcCalls(page), longest: tasks.longest, blockingMs: tasks.blockingMs, documentMs },
+    load: { drawnMs, calls, longest: tasks.longest, blockingMs: tasks.blockingMs, documentMs: doc.ms, documentKB: doc.kB },
   };
 }
 

@@ -12,7 +12,9 @@ import {
   ResponsiveContainer,
   Tooltip,
   XAxis,
+  type XAxisTickContentProps,
   YAxis,
+  type YAxisTickContentProps,
 } from "recharts";
 import type { ChartSettings } from "./chart";
 import { type Row, tickLabel, tooltipLabel } from "./chart-data";
@@ -21,6 +23,41 @@ import { COLORS } from "./common";
 // A chart's drawing (recharts, about 440 kB of script): loaded apart from the dashboard's
 // code, so a dashboard without charts never loads it and one with charts loads it while
 // the page hydrates (see widgets/code.ts).
+
+/**
+ * An axis label as plain SVG text. recharts' own measures every word of every label in the
+ * DOM to wrap it (each a forced layout of the whole page: about half of a chart's first
+ * draw); an axis label here is one short line and needs none of that.
+ */
+function AxisTick(props: XAxisTickContentProps | YAxisTickContentProps) {
+  const { x, y, verticalAnchor, fill, className, payload, tickFormatter, index, visibleTicksCount } = props;
+  // the time axis' last label ends at its tick rather than running off the chart's edge
+  const last = props.orientation === "bottom" && index === visibleTicksCount - 1 && visibleTicksCount > 1;
+  const textAnchor = last ? "end" : props.textAnchor;
+  // the axis' own svg attributes (fontSize here) come with the props, untyped
+  const { fontSize } = props as { fontSize?: number | string };
+  const label = tickFormatter ? tickFormatter(payload.value, index) : String(payload.value);
+  const dy = verticalAnchor === "start" ? "0.71em" : verticalAnchor === "end" ? "0" : "0.355em";
+  return (
+    <text x={x} y={y} dy={dy} textAnchor={textAnchor} fill={fill} fontSize={fontSize} className={className}>
+      {label}
+    </text>
+  );
+}
+
+type GridAxis = { ticks?: ReadonlyArray<unknown>; niceTicks?: ReadonlyArray<unknown>; scale?: { map(v: unknown): unknown } };
+
+/**
+ * Where grid lines go: at the axis' ticks (given, or a number axis' nice ones), placed by
+ * its scale. recharts' own way lays out every tick label to see which fit, measuring each
+ * in the DOM, on every pass of its first draw.
+ */
+function gridLines(axis: GridAxis | undefined): number[] {
+  const values = axis?.ticks ?? axis?.niceTicks ?? [];
+  return values.map((v) => axis?.scale?.map(v)).filter((c): c is number => typeof c === "number" && Number.isFinite(c));
+}
+const verticalGrid = ({ xAxis }: { xAxis: GridAxis | undefined }) => gridLines(xAxis);
+const horizontalGrid = ({ yAxis }: { yAxis: GridAxis | undefined }) => gridLines(yAxis);
 
 export default function ChartCanvas({
   settings,
@@ -41,7 +78,12 @@ export default function ChartCanvas({
   return (
     <ResponsiveContainer width="100%" height="100%">
       <Chart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+        <CartesianGrid
+          strokeDasharray="3 3"
+          strokeOpacity={0.3}
+          verticalCoordinatesGenerator={verticalGrid}
+          horizontalCoordinatesGenerator={horizontalGrid}
+        />
         <XAxis
           dataKey="t"
           type="number"
@@ -51,9 +93,10 @@ export default function ChartCanvas({
           ticks={ticks}
           interval={0}
           tickFormatter={tickLabel(to - from)}
+          tick={AxisTick}
           fontSize={11}
         />
-        <YAxis fontSize={11} width={44} interval={0} />
+        <YAxis fontSize={11} width={44} interval={0} tick={AxisTick} />
         <Tooltip labelFormatter={tooltipLabel} />
         <Legend />
         {series.map((s, i) => {
