@@ -16,6 +16,8 @@ export function testEnv(base = process.env) {
     LOG_LEVEL: base.LOG_LEVEL ?? "warn",
     // the tests' webhook receivers listen on 127.0.0.1 (the guard itself is tested apart)
     RULES_HTTP_ALLOW_PRIVATE: "1",
+    // the tests scrape /metrics without a token (the token check has tests of its own)
+    METRICS_TOKEN: "",
     // the seed's ingest key for this database, apart from the development one
     DEMO_KEY_FILE: fileURLToPath(new URL(`../.demo/ingest-key.${testDatabase}.json`, import.meta.url)),
   };

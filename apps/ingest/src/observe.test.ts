@@ -109,6 +109,7 @@ describe("webhook observability", () => {
   });
 
   it("asks for the bearer token on /metrics when METRICS_TOKEN is set", async () => {
+    const before = process.env.METRICS_TOKEN;
     process.env.METRICS_TOKEN = "observe-scrape-token";
     try {
       const refused = await fetch(`${ingest.base}/metrics`);
@@ -119,7 +120,8 @@ describe("webhook observability", () => {
       expect(allowed.status).toBe(200);
       expect(await allowed.text()).toContain("iot_payloads_total");
     } finally {
-      delete process.env.METRICS_TOKEN;
+      if (before === undefined) delete process.env.METRICS_TOKEN;
+      else process.env.METRICS_TOKEN = before;
     }
   });
 

@@ -9,7 +9,8 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 /**
  * `npm run simulate` as a user runs it: posts through the e2e ingest webhook with the demo
  * seed's ingest key. `args`: the simulator's own (--devices, --rate, --duration...).
- * Resolves when it exits, with its exit code and what it printed.
+ * Resolves once it has exited and its output is read to the end, with its exit code and
+ * what it printed; rejects if it could not be started.
  */
 export function runSimulator(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
   const env = { ...process.env, ...testEnv() };
@@ -22,5 +23,8 @@ export function runSimulator(args: string[], timeoutMs = 60_000): Promise<{ code
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, output })));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
 }

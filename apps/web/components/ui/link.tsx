@@ -13,7 +13,8 @@ export function Link({ href, prefetch, onMouseEnter, onFocus, onTouchStart, ...r
   const router = useRouter();
   const url = typeof href === "string" ? href : null;
   const intent = () => {
-    if (prefetch !== false && url?.startsWith("/")) router.prefetch(url);
+    // as next/link: prefetching only in production builds (in development each would compile the page)
+    if (process.env.NODE_ENV === "production" && prefetch !== false && url?.startsWith("/")) router.prefetch(url);
   };
   return (
     <NextLink

@@ -4,6 +4,7 @@ import { metricsAllowed, metricsAnswer } from "./metrics-endpoint";
 describe("GET /metrics with and without METRICS_TOKEN", () => {
   it("is open when no token is set", async () => {
     expect(metricsAllowed(undefined, "")).toBe(true);
+    expect(metricsAllowed(undefined, " \n")).toBe(true);
     const answer = await metricsAnswer(undefined, "");
     expect(answer.status).toBe(200);
     expect(answer.body).toContain("# HELP");
@@ -24,5 +25,10 @@ describe("GET /metrics with and without METRICS_TOKEN", () => {
     expect(allowed.status).toBe(200);
     expect(allowed.headers["content-type"]).toMatch(/text\/plain/);
     expect(allowed.body).toContain("# HELP");
+  });
+
+  it("ignores spaces and a newline around the token, as a secret file or an env file leaves them", () => {
+    expect(metricsAllowed("Bearer s3cret", " s3cret\n")).toBe(true);
+    expect(metricsAllowed("Bearer s3cre", "s3cret\n")).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { metricsText } from "./metrics";
 
 // GET /metrics as ingest, worker and web answer it. The metrics carry tenant ids and
@@ -12,12 +12,18 @@ export interface MetricsAnswer {
   body: string;
 }
 
-/** True when `authorization` is `Bearer <token>` (compared in constant time), or no token is set. */
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * True when `authorization` is `Bearer <token>`, or no token is set. The two are compared as
+ * SHA-256 digests in constant time, so neither the time taken nor an early length check
+ * tells a caller how close its guess was.
+ */
 export function metricsAllowed(authorization: string | undefined | null, token = process.env.METRICS_TOKEN): boolean {
-  if (!token) return true;
-  const sent = Buffer.from(authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? "");
-  const wanted = Buffer.from(token);
-  return sent.length === wanted.length && timingSafeEqual(sent, wanted);
+  const wanted = token?.trim();
+  if (!wanted) return true;
+  const sent = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? "";
+  return timingSafeEqual(digest(sent), digest(wanted));
 }
 
 /** The metrics in Prometheus' text format, or a 401 naming what is missing. */

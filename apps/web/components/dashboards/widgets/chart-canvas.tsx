@@ -45,20 +45,6 @@ function AxisTick(props: XAxisTickContentProps | YAxisTickContentProps) {
   );
 }
 
-type GridAxis = { ticks?: ReadonlyArray<unknown>; niceTicks?: ReadonlyArray<unknown>; scale?: { map(v: unknown): unknown } };
-
-/**
- * Where grid lines go: at the axis' ticks (given, or a number axis' nice ones), placed by
- * its scale. recharts' own way lays out every tick label to see which fit, measuring each
- * in the DOM, on every pass of its first draw.
- */
-function gridLines(axis: GridAxis | undefined): number[] {
-  const values = axis?.ticks ?? axis?.niceTicks ?? [];
-  return values.map((v) => axis?.scale?.map(v)).filter((c): c is number => typeof c === "number" && Number.isFinite(c));
-}
-const verticalGrid = ({ xAxis }: { xAxis: GridAxis | undefined }) => gridLines(xAxis);
-const horizontalGrid = ({ yAxis }: { yAxis: GridAxis | undefined }) => gridLines(yAxis);
-
 export default function ChartCanvas({
   settings,
   rows,
@@ -78,12 +64,7 @@ export default function ChartCanvas({
   return (
     <ResponsiveContainer width="100%" height="100%">
       <Chart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid
-          strokeDasharray="3 3"
-          strokeOpacity={0.3}
-          verticalCoordinatesGenerator={verticalGrid}
-          horizontalCoordinatesGenerator={horizontalGrid}
-        />
+        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis
           dataKey="t"
           type="number"
