@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartRows, timeTicks } from "./chart-data";
+import { chartRows, liveBucketing, timeTicks } from "./chart-data";
 
 const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
 const buckets = (values: [number, number][]) => ({
@@ -49,6 +49,19 @@ describe("chart rows", () => {
       { t: at(10).getTime(), s0: 0.5 },
       { t: at(12).getTime(), s0: 2.5 },
     ]);
+  });
+
+  it("puts live points in the server's buckets: its rounded width, from its first bucket", () => {
+    // a day over 400 points is 216 s a bucket; the server rounds it to 300 s, and its hourly
+    // rollup buckets start on the hour before the range
+    const from = at(7).getTime();
+    const to = from + 86_400_000;
+    expect(liveBucketing(undefined, from, to, 400)).toEqual({ bucketMs: 216_000, origin: from });
+    const answer = { bucketSeconds: 300, series: [{ t: [], avg: [] }, buckets([[0, 1]])] };
+    const { bucketMs, origin } = liveBucketing(answer, from, to, 400);
+    expect({ bucketMs, origin }).toEqual({ bucketMs: 300_000, origin: at(0).getTime() });
+    const live = [{ kind: "asset" as const, twinId: "a", key: "t", measuredAt: at(24 * 60 + 8), values: { v: 4 } }];
+    expect(chartRows([{ measure: "t", field: "v", live }], bucketMs, origin)).toEqual([{ t: at(24 * 60 + 5).getTime(), s0: 4 }]);
   });
 
   it("draws nothing for series without an answer yet or with no bucket in the range", () => {

@@ -51,6 +51,23 @@ export function chartRows(series: SeriesInput[], bucketMs = 0, origin = 0): Row[
   return [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
 }
 
+/**
+ * The width and origin of the buckets live points go in: the server's (its width is the
+ * range over the points asked for, rounded up to a round step, and buckets read from the
+ * hourly or daily rollups start on a whole UTC hour or day), so a live point lands in the
+ * same bucket the server would put it in. Before the answer: the range over `points`.
+ */
+export function liveBucketing(
+  answer: { bucketSeconds: number; series: SeriesColumns[] } | undefined,
+  from: number,
+  to: number,
+  points: number,
+): { bucketMs: number; origin: number } {
+  if (!answer?.bucketSeconds) return { bucketMs: (to - from) / points, origin: from };
+  const first = answer.series.find((s) => s.t.length > 0)?.t[0];
+  return { bucketMs: answer.bucketSeconds * 1000, origin: first ?? from };
+}
+
 /** `count` evenly spaced times over the range (given ticks spare recharts measuring each label in the DOM). */
 export function timeTicks(from: number, to: number, count = 6): number[] {
   if (!(to > from)) return [from];

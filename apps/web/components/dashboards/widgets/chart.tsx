@@ -5,7 +5,7 @@ import { useMemo } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePointsOf, useTwinIds } from "../live";
 import { type Place, resolveSource, type Source, type Threshold } from "../types";
-import { chartRows, timeTicks } from "./chart-data";
+import { chartRows, liveBucketing, timeTicks } from "./chart-data";
 import { loadChartCanvas } from "./code";
 import { Muted, type WidgetContext } from "./common";
 import { chartPoints, chartQuery } from "./queries";
@@ -44,8 +44,7 @@ function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: num
   );
   const waiting = pending.some(Boolean) || (answer.isPending && answer.fetchStatus !== "idle");
   const from = ctx.from.getTime();
-  const points = chartPoints(columns);
-  const bucketMs = (ctx.to.getTime() - from) / points;
+  const { bucketMs, origin } = liveBucketing(answer.data, from, ctx.to.getTime(), chartPoints(columns));
   const rows = waiting
     ? []
     : chartRows(
@@ -56,7 +55,7 @@ function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: num
           live: live[i] ?? [],
         })),
         bucketMs,
-        from,
+        origin,
       );
   const liveCount = live.reduce((n, points) => n + points.length, 0);
   return { rows, waiting, liveCount, error: answer.error };
