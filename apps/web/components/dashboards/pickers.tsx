@@ -1,5 +1,6 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Input, Select } from "@/components/ui/field";
 import { useTRPC } from "@/lib/trpc";
 import { type Picked, RELATIVES, type Relative, rangeOf, type TimeRange, type Variable } from "./types";
@@ -53,7 +54,13 @@ export function TimeRangePicker({ value, onChange, id }: { value: TimeRange; onC
   );
 }
 
-/** The twin a variable holds: an asset or device of its model. */
+/** Twins a picker lists at a time; past that, a search box narrows them (on the server). */
+const PICKER_PAGE = 100;
+
+/**
+ * The twin a variable holds: an asset or device of its model, picked from a list, or found
+ * by typing part of its reference or metadata when the model has more twins than it lists.
+ */
 export function VariablePicker({
   variable,
   value,
@@ -64,36 +71,62 @@ export function VariablePicker({
   onChange: (v: Picked[string]) => void;
 }) {
   const trpc = useTRPC();
+  const [search, setSearch] = useState("");
+  const text = search.trim();
+  const parts = [...(variable.model ? [{ model: variable.model }] : []), ...(text ? [{ text }] : [])];
   const input = {
-    ...(variable.model ? { filter: { model: variable.model } } : {}),
+    ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
     sort: { field: "reference", order: "asc" } as const,
-    limit: 200,
+    limit: PICKER_PAGE,
     withTotal: false,
   };
-  const assets = useQuery({ ...trpc.assets.search.queryOptions(input), enabled: variable.kind === "asset" });
-  const devices = useQuery({ ...trpc.devices.search.queryOptions(input), enabled: variable.kind === "device" });
-  const items = (variable.kind === "asset" ? assets.data?.items : devices.data?.items) ?? [];
+  const options = { placeholderData: keepPreviousData };
+  const assets = useQuery({ ...trpc.assets.search.queryOptions(input), ...options, enabled: variable.kind === "asset" });
+  const devices = useQuery({ ...trpc.devices.search.queryOptions(input), ...options, enabled: variable.kind === "device" });
+  const page = variable.kind === "asset" ? assets.data : devices.data;
+  const items = page?.items ?? [];
   const key = (t: { model: string; reference: string }) => `${t.model}/${t.reference}`;
+  // the twin held stays in the list when the page or the search does not include it
+  const held = value && !items.some((i) => key(i) === key(value)) ? value : undefined;
+  const more = Boolean(page?.nextCursor) || text !== "";
+  const label = variable.label || variable.name;
   return (
     <div className="flex items-center gap-2 text-sm">
-      <span className="text-zinc-500">{variable.label || variable.name}</span>
+      <span className="text-zinc-500">{label}</span>
+      {more && (
+        <Input
+          type="search"
+          aria-label={`Search ${label}`}
+          data-testid={`variable-${variable.name}-search`}
+          placeholder="Search…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          className="w-32"
+        />
+      )}
       <Select
-        aria-label={variable.label || variable.name}
+        aria-label={label}
         data-testid={`variable-${variable.name}`}
         value={value ? key(value) : ""}
         onChange={(e) => {
-          const t = items.find((i) => key(i) === e.target.value);
+          const t = [...(held ? [held] : []), ...items].find((i) => key(i) === e.target.value);
           onChange(t ? { model: t.model, reference: t.reference } : undefined);
         }}
         className="w-48"
       >
         <option value="">Choose…</option>
+        {held && <option value={key(held)}>{held.reference}</option>}
         {items.map((t) => (
           <option key={t.id} value={key(t)}>
             {t.reference}
             {variable.model ? "" : ` (${t.model})`}
           </option>
         ))}
+        {page?.nextCursor && (
+          <option value="…" disabled>
+            … more: search to narrow
+          </option>
+        )}
       </Select>
     </div>
   );

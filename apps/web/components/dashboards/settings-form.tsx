@@ -1,17 +1,9 @@
 "use client";
 import { useState } from "react";
-import { Field, Input, Select } from "@/components/ui/field";
-
-type Schema = {
-  type?: string | string[];
-  enum?: unknown[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-};
+import { Field } from "@/components/ui/field";
+import { ObjectFields } from "./settings-fields";
+import type { Schema } from "./settings-schema";
+import type { Variable } from "./types";
 
 const jsonArea =
   "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-xs aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
@@ -67,106 +59,38 @@ function JsonText({
 }
 
 /**
- * A widget's settings form drawn from its JSON Schema: a control per plain property (text,
- * number, choice, switch), JSON for nested ones, and the whole settings as raw JSON.
+ * A widget's settings form drawn from its JSON Schema (see settings-fields.tsx), and under
+ * it the whole settings as JSON, to paste or copy them.
  */
 export function SettingsForm({
   schema,
   value,
   onChange,
   errors,
+  variables,
 }: {
   schema: Record<string, unknown> | undefined;
   value: unknown;
   onChange: (v: Record<string, unknown>) => void;
   /** Messages by path inside the settings (`series.0.field`). */
   errors: Record<string, string>;
+  variables: Variable[];
 }) {
-  const s = (schema ?? {}) as Schema;
   const settings = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
-  const set = (k: string, v: unknown) => {
-    const next = { ...settings };
-    if (v === undefined || v === "" || v === null) delete next[k];
-    else next[k] = v;
-    onChange(next);
-  };
-  const errorOf = (k: string) =>
-    Object.entries(errors)
-      .filter(([p]) => p === k || p.startsWith(`${k}.`))
-      .map(([p, m]) => (p === k ? m : `${p.slice(k.length + 1)}: ${m}`))
-      .join("; ") || undefined;
   return (
     <div className="space-y-3">
-      {Object.entries(s.properties ?? {}).map(([k, p]) => {
-        const required = s.required?.includes(k);
-        const label = `${k}${required ? " *" : ""}`;
-        const error = errorOf(k);
-        const type = Array.isArray(p.type) ? p.type[0] : p.type;
-        const hint = p.description;
-        if (p.enum)
-          return (
-            <Field key={k} label={label} error={error} hint={hint}>
-              {(props) => (
-                <Select
-                  {...props}
-                  value={String(settings[k] ?? "")}
-                  onChange={(e) => set(k, e.target.value)}
-                  data-testid={`setting-${k}`}
-                >
-                  {!required && <option value="">(default{p.default !== undefined ? ` ${String(p.default)}` : ""})</option>}
-                  {p.enum?.map((o) => (
-                    <option key={String(o)} value={String(o)}>
-                      {String(o)}
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
-          );
-        if (type === "boolean")
-          return (
-            <label key={k} className="flex items-center gap-2 text-sm">
-              <input
-                type="checkbox"
-                checked={Boolean(settings[k] ?? p.default)}
-                onChange={(e) => set(k, e.target.checked)}
-                data-testid={`setting-${k}`}
-              />
-              {k}
-              {error && <span className="text-xs text-red-600">{error}</span>}
-            </label>
-          );
-        if (type === "string" || type === "number" || type === "integer")
-          return (
-            <Field key={k} label={label} error={error} hint={hint}>
-              {(props) => (
-                <Input
-                  {...props}
-                  type={type === "string" ? "text" : "number"}
-                  min={p.minimum}
-                  max={p.maximum}
-                  value={String(settings[k] ?? "")}
-                  placeholder={p.default !== undefined ? String(p.default) : undefined}
-                  data-testid={`setting-${k}`}
-                  onChange={(e) => set(k, type === "string" || e.target.value === "" ? e.target.value : Number(e.target.value))}
-                />
-              )}
-            </Field>
-          );
-        return (
-          <JsonText
-            key={k}
-            label={`${label} (JSON)`}
-            value={settings[k] ?? p.default ?? null}
-            rows={4}
-            error={error}
-            testId={`setting-${k}`}
-            onChange={(v) => set(k, v)}
-          />
-        );
-      })}
-      <div className="border-t border-zinc-200 pt-3 dark:border-zinc-800">
-        <div>
+      <ObjectFields
+        schema={(schema ?? {}) as Schema}
+        value={settings}
+        onChange={(v) => onChange(v as Record<string, unknown>)}
+        path={[]}
+        label=""
+        required
+        form={{ errors, variables }}
+      />
+      <details className="border-t border-zinc-200 pt-3 dark:border-zinc-800" data-testid="widget-settings-raw">
+        <summary className="cursor-pointer text-sm text-zinc-500">Settings as JSON</summary>
+        <div className="mt-2">
           <JsonText
             label="Settings"
             value={settings}
@@ -175,7 +99,7 @@ export function SettingsForm({
             onChange={(v) => onChange((v && typeof v === "object" ? v : {}) as Record<string, unknown>)}
           />
         </div>
-      </div>
+      </details>
     </div>
   );
 }

@@ -35,14 +35,14 @@ export function DashboardView({
   const [picked, setPicked] = useState<Picked>({});
   const [now, setNow] = useState(() => renderedAt ?? Date.now());
   const refresh = doc.refresh;
-  const seconds = refresh.mode === "interval" ? refresh.seconds : 0;
-  useEffect(() => {
-    if (!seconds) return;
-    const timer = setInterval(() => setNow(Date.now()), seconds * 1000);
-    return () => clearInterval(timer);
-  }, [seconds]);
-
   const timeRange = range ?? doc.timeRange;
+  const slideMs = slideEvery(refresh, timeRange);
+  useEffect(() => {
+    if (!slideMs) return;
+    const timer = setInterval(() => setNow(Date.now()), slideMs);
+    return () => clearInterval(timer);
+  }, [slideMs]);
+
   const ctx = viewContext(doc, { range, picked, pinned, now });
   // the charts' and maps' code loads while the page hydrates
   preloadWidgetCode(doc.widgets.map((w) => w.type));
@@ -87,6 +87,20 @@ export function DashboardView({
       )}
     </LiveMeasuresProvider>
   );
+}
+
+/** Live, a relative range slides this often: its widgets read again what the live points drew since. */
+const LIVE_SLIDE_MS = 30_000;
+
+/**
+ * How often the range moves to now (0: never): every N seconds in that mode; live, every
+ * half minute for a relative range (an absolute one stays put), so a 15-minute chart stays
+ * the last 15 minutes and what came live is read back from the server before the page's
+ * live buffer (1,000 points a twin) lets it go.
+ */
+function slideEvery(refresh: Refresh, range: TimeRange): number {
+  if (refresh.mode === "interval") return refresh.seconds * 1000;
+  return refresh.mode === "live" && "relative" in range ? LIVE_SLIDE_MS : 0;
 }
 
 /** The refresh mode; in live mode, whether the stream is open yet (measures before that are not shown live). */

@@ -158,7 +158,14 @@ describe("dashboards", () => {
     expect((await theirs.dashboards.import({ file })).title).toBe(`${created.title} (2)`);
     expect((await theirs.dashboards.import({ file, title: "Mine" })).title).toBe("Mine");
 
-    expect(await badPaths(theirs.dashboards.import({ file: "not json" }))).toEqual(["file"]);
+    // the file's text is taken as well as its parsed JSON; text that is not JSON is refused saying where it breaks
+    const text = JSON.stringify(file, null, 2);
+    expect((await theirs.dashboards.import({ file: text, title: "From text" })).widgets).toEqual(created.widgets);
+    const cut = await expectCode(theirs.dashboards.import({ file: text.slice(0, 40) }), "BAD_REQUEST");
+    expect(cut.message).toMatch(/not JSON/);
+    expect(await badPaths(theirs.dashboards.import({ file: text.slice(0, 40) }))).toEqual(["file"]);
+    expect(await badPaths(theirs.dashboards.import({ file: "[1, 2]" }))).toEqual(["file"]);
+    expect(await badPaths(theirs.dashboards.import({ file: 42 }))).toEqual(["file"]);
     expect(await badPaths(theirs.dashboards.import({ file: { ...file, format: "grafana" } }))).toEqual(["format"]);
     expect(await badPaths(theirs.dashboards.import({ file: { ...file, version: 9 } }))).toEqual(["version"]);
     const broken = structuredClone(file);
@@ -237,5 +244,12 @@ describe("dashboards", () => {
     await expectCode(memberOfB.as().dashboards.get({ id: templateA?.id as string }), "NOT_FOUND");
     await expectCode(memberOfB.as(a.id).dashboards.list(), "FORBIDDEN");
     await expectCode(memberOfB.as().dashboards.delete({ id: templateA?.id as string }), "NOT_FOUND");
+    await expectCode(
+      memberOfB.as().dashboards.update({ id: templateA?.id as string, patch: { title: "taken over" } }),
+      "NOT_FOUND",
+    );
+    await expectCode(memberOfB.as().dashboards.export({ id: templateA?.id as string }), "NOT_FOUND");
+    // and none of it touched A's copy
+    expect(await admin.as(a.id).dashboards.get({ id: templateA?.id as string })).toMatchObject({ title: "Silo", version: 1 });
   });
 });

@@ -241,11 +241,24 @@ export async function exportDashboard(db: TenantDb, viewer: TDashboardViewer, id
 }
 
 export const ZDashboardImportSchema = z.object({
-  /** The exported file's content, as parsed JSON. */
+  /** The exported file's content: parsed JSON, or the file's text. */
   file: z.unknown(),
   /** A title instead of the file's. */
   title: z.string().trim().min(1).max(120).optional(),
 });
+
+/** The file's JSON: given parsed, or as the file's text (parsed here, a broken one refused with where it breaks). */
+function fileContent(file: unknown): unknown {
+  if (typeof file !== "string") return file;
+  try {
+    return JSON.parse(file);
+  } catch (e) {
+    const why = (e as Error).message;
+    throw AppError.badRequest(`not a dashboard file: the text is not JSON (${why})`, [
+      { path: "file", message: `is not JSON: ${why}` },
+    ]);
+  }
+}
 
 /** A file checked (its format, then the dashboard, errors naming `dashboard.widgets.0...`); a title taken gets " (2)"... */
 export async function importDashboard(
@@ -253,7 +266,7 @@ export async function importDashboard(
   input: z.output<typeof ZDashboardImportSchema>,
   opts: { group: string; ownerId: string | null },
 ): Promise<TDashboard> {
-  const file = input.file as { format?: unknown; version?: unknown; dashboard?: unknown } | null;
+  const file = fileContent(input.file) as { format?: unknown; version?: unknown; dashboard?: unknown } | null;
   if (!file || typeof file !== "object" || Array.isArray(file))
     throw AppError.badRequest("not a dashboard file: expected a JSON object", [
       { path: "file", message: "must be a JSON object" },

@@ -16,8 +16,9 @@ export const ZSource = z.union(
       .object({
         twin: z.object({ kind: z.enum(["asset", "device"]), model: ZName, reference: z.string().min(1).max(128) }).strict(),
       })
-      .strict(),
-    z.object({ variable: ZName }).strict(),
+      .strict()
+      .meta({ title: "A twin" }),
+    z.object({ variable: ZName }).strict().meta({ title: "A dashboard variable" }),
   ],
   { error: "must be { twin: { kind, model, reference } } or { variable: name }" },
 );
@@ -32,8 +33,8 @@ const ZSeries = z
   .object({
     source: ZSource,
     /** The measure: a device's measure name or an asset's slot. */
-    measure: ZName,
-    field: ZField,
+    measure: ZName.meta({ description: "a device's measure name, or an asset's measure slot" }),
+    field: ZField.meta({ description: "the value drawn, such as temperature" }),
     label: z.string().max(60).optional(),
     color: ZColor.optional(),
   })
@@ -93,8 +94,14 @@ export const WIDGET_TYPES = {
         position: z.object({ measure: ZName, field: ZField }).strict().default({ measure: "position", field: "position" }),
         colorBy: z
           .union([
-            z.object({ kind: z.literal("alerts") }).strict(),
-            z.object({ kind: z.literal("measure"), measure: ZName, field: ZField, thresholds: ZThresholds }).strict(),
+            z
+              .object({ kind: z.literal("alerts") })
+              .strict()
+              .meta({ title: "Alert state" }),
+            z
+              .object({ kind: z.literal("measure"), measure: ZName, field: ZField, thresholds: ZThresholds })
+              .strict()
+              .meta({ title: "A measure's thresholds" }),
           ])
           .default({ kind: "alerts" }),
         /** Tiles, e.g. https://tile.example/{z}/{x}/{y}.png; without reachable tiles the markers still show. */
@@ -104,7 +111,8 @@ export const WIDGET_TYPES = {
           .refine((u) => /^https?:\/\//.test(u) && u.includes("{z}") && u.includes("{x}") && u.includes("{y}"), {
             message: "must be an http(s) URL with {z}, {x} and {y}",
           })
-          .optional(),
+          .optional()
+          .meta({ description: "https://…/{z}/{x}/{y}.png; without tiles the markers still show" }),
         cluster: z.boolean().default(true),
       })
       .strict(),
@@ -148,7 +156,7 @@ export const WIDGET_TYPES = {
           .default([]),
         model: ZName.optional(),
         /** Only the alerts of the twin a variable holds. */
-        variable: ZName.optional(),
+        variable: ZName.optional().meta({ description: "only the alerts of the twin this variable holds" }),
         limit: z.number().int().min(1).max(100).default(20),
       })
       .strict(),

@@ -146,7 +146,7 @@ interface TBucket {
 /**
  * Time buckets of a twin's measures: from the daily or hourly rollups when the width is
  * whole days or hours (the buckets then start on a UTC day or hour at or before `from`),
- * otherwise from the raw rows. `source` forces one (tests compare them).
+ * otherwise from the raw rows (on multiples of the width since 1970, at or before `from`). `source` forces one (tests compare them).
  */
 export async function measureBuckets(db: TenantDb, input: TGetMeasures, from: Date, to: Date, source?: "raw" | "rollup") {
   const seconds = bucketSeconds(input.bucket as NonNullable<TGetMeasures["bucket"]>, from, to);
@@ -160,7 +160,10 @@ export async function measureBuckets(db: TenantDb, input: TGetMeasures, from: Da
   }
   const where = twinWhere(db, input, from, to);
   const key = "assetId" in input ? Prisma.sql`coalesce(slot, name)` : Prisma.sql`name`;
-  const bin = Prisma.sql`date_bin(make_interval(secs => ${seconds}), measured_at, ${from}::timestamptz)`;
+  // buckets on multiples of their width since 1970, not from `from`: a chart that slides its
+  // range (live, or refreshed every N seconds) keeps the same buckets from one read to the next
+  const origin = new Date(Math.floor(from.getTime() / (seconds * 1000)) * seconds * 1000);
+  const bin = Prisma.sql`date_bin(make_interval(secs => ${seconds}), measured_at, ${origin}::timestamptz)`;
   const [stats, lasts] = await Promise.all([
     db.$queryRaw<{ bucket: Date; key: string; field: string; min: number; max: number; avg: number }[]>`
       SELECT ${bin} AS bucket, ${key} AS key, f.key AS field,

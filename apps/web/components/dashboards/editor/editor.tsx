@@ -8,7 +8,9 @@ import { Card, Notice } from "@/components/ui/surface";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 import { DeleteDashboard } from "../delete-dashboard";
 import { WidgetFrame } from "../grid";
-import { type Dashboard, type DashboardDoc, defaultSettings, nextWidgetId, rangeOf, toDoc, type Widget } from "../types";
+import { viewContext } from "../context";
+import { VariablePicker } from "../pickers";
+import { type Dashboard, type DashboardDoc, defaultSettings, nextWidgetId, type Picked, toDoc, type Widget } from "../types";
 import { WidgetBody } from "../widgets";
 import { DashboardSettings } from "./dashboard-settings";
 import { LayoutGrid } from "./layout-grid";
@@ -35,6 +37,7 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
   const [adding, setAdding] = useState(false);
   const [mode, setMode] = useState<GridMode>("large");
   const [now] = useState(() => Date.now());
+  const [preview, setPreview] = useState<Picked>({});
   const dirty = JSON.stringify(doc) !== JSON.stringify(saved);
   const { leaving, leave, stay } = useLeaveGuard(dirty);
 
@@ -85,8 +88,8 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
   const currentIndex = doc.widgets.findIndex((w) => w.id === selected);
   const widgetErrors = (i: number) =>
     Object.entries(errors).filter(([p]) => p === `widgets.${i}` || p.startsWith(`widgets.${i}.`));
-  const { from, to } = rangeOf(doc.timeRange, now);
-  const ctx = { variables: doc.variables, picked: {}, from, to, live: false, every: false as const };
+  // widgets draw as in the view, over the variables' defaults or the twins picked here to preview
+  const ctx = { ...viewContext(doc, { range: null, picked: preview, pinned: {}, now }), live: false, every: false as const };
 
   return (
     <div className="space-y-4">
@@ -131,6 +134,19 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
               {t.label}
             </Button>
           ))}
+        {doc.variables.length > 0 && (
+          <div className="flex flex-wrap items-center gap-2" data-testid="editor-preview">
+            <span className="text-xs text-zinc-500">Preview with</span>
+            {doc.variables.map((v) => (
+              <VariablePicker
+                key={v.name}
+                variable={v}
+                value={ctx.picked[v.name]}
+                onChange={(t) => setPreview((p) => ({ ...p, [v.name]: t }))}
+              />
+            ))}
+          </div>
+        )}
         <label className="ml-auto flex items-center gap-2 text-sm">
           <input
             type="checkbox"
@@ -204,6 +220,7 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
               mode={mode}
               type={types.data?.find((t) => t.type === current.type)}
               errors={errors}
+              variables={doc.variables}
               onChange={(patch) => setWidget(current.id, patch)}
               onPlace={(p) => change(withPlaces(doc, mode, new Map([[current.id, clampPlace(p, columnsOf(mode))]])))}
               onRemove={() => {

@@ -2,7 +2,7 @@
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { SettingsForm } from "../settings-form";
-import type { Place, Widget, WidgetTypeInfo } from "../types";
+import type { Place, Variable, Widget, WidgetTypeInfo } from "../types";
 import type { GridMode } from "./places";
 import { PlaceEditor } from "./place-editor";
 
@@ -14,6 +14,7 @@ export function WidgetPanel({
   mode,
   type,
   errors,
+  variables,
   onChange,
   onPlace,
   onRemove,
@@ -24,6 +25,7 @@ export function WidgetPanel({
   mode: GridMode;
   type: WidgetTypeInfo | undefined;
   errors: Record<string, string>;
+  variables: Variable[];
   onChange: (patch: Partial<Widget>) => void;
   onPlace: (place: Place) => void;
   onRemove: () => void;
@@ -66,6 +68,7 @@ export function WidgetPanel({
         schema={type?.settingsSchema}
         value={widget.settings}
         errors={settingsErrors}
+        variables={variables}
         onChange={(settings) => onChange({ settings })}
       />
     </div>

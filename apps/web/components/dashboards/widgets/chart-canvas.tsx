@@ -93,7 +93,14 @@ export default function ChartCanvas({
           );
         })}
         {(settings.thresholds ?? []).map((t) => (
-          <ReferenceLine key={`${t.value}-${t.color}`} y={t.value} stroke={t.color} strokeDasharray="4 4" label={t.label} />
+          <ReferenceLine
+            key={`${t.value}-${t.color}`}
+            y={t.value}
+            stroke={t.color}
+            strokeDasharray="4 4"
+            label={t.label}
+            ifOverflow="extendDomain"
+          />
         ))}
       </Chart>
     </ResponsiveContainer>

@@ -1,9 +1,10 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useMemo } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePointsOf, useTwinIds } from "../live";
+import type { LivePoint } from "../live-hub";
 import { type Place, resolveSource, type Source, type Threshold } from "../types";
 import { chartRows, liveBucketing, timeTicks } from "./chart-data";
 import { loadChartCanvas } from "./code";
@@ -26,6 +27,13 @@ export interface ChartSettings {
   thresholds?: Threshold[];
 }
 
+/** The live points after the end of what the server answered (the earlier ones are in its buckets). */
+function after(points: LivePoint[], to: Date | undefined): LivePoint[] {
+  if (!to) return points;
+  const end = to.getTime();
+  return points.filter((p) => p.measuredAt.getTime() > end);
+}
+
 /**
  * Every series' buckets in one query, drawn once it has answered, then the live points on
  * top. A series whose twin is still being looked up holds the drawing back.
@@ -36,7 +44,8 @@ function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: num
   const twins = series.map((s) => resolveSource(s.source, ctx.variables, ctx.picked));
   const { ids, pending } = useTwinIds(twins);
   const { slots, query } = chartQuery(trpc, settings, ctx, (_, i) => ids[i], columns);
-  const answer = useQuery({ ...query, refetchInterval: ctx.every });
+  // a range that slides (live, or refreshed every N seconds) keeps its drawing while the next reads
+  const answer = useQuery({ ...query, refetchInterval: ctx.every, placeholderData: keepPreviousData });
   // a chart redraws live at most once a second (its points are buckets of seconds to days)
   const live = useLivePointsOf(
     twins.map((t, i) => (t ? { kind: t.kind, id: ids[i] } : null)),
@@ -52,7 +61,7 @@ function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: num
           measure: s.measure,
           field: s.field,
           data: answer.data?.series[slots[i] ?? -1],
-          live: live[i] ?? [],
+          live: after(live[i] ?? [], answer.data?.to),
         })),
         bucketMs,
         origin,

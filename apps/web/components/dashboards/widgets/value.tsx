@@ -1,5 +1,5 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useHydrated } from "@/lib/hydrated";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePoints, useTwinId } from "../live";
@@ -27,7 +27,8 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
   const { twin, id, wantTrend, ...query } = valueQueries(trpc, settings, gauge, ctx, () => twinId);
   const opts = { refetchInterval: ctx.every };
   const lastAnswer = useQuery({ ...query.last, ...opts });
-  const recentAnswer = useQuery({ ...query.recent, ...opts });
+  // the trend's range slides with the dashboard's: the arrow stays while the next reads
+  const recentAnswer = useQuery({ ...query.recent, ...opts, placeholderData: keepPreviousData });
   const live = useLivePoints(twin?.kind, id);
   if (!twin) return <Muted>Pick a twin (or a variable) for this widget.</Muted>;
   const last = lastAnswer.data?.[settings.measure ?? ""];
