@@ -1,6 +1,14 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { E2E_INGEST_PORT } from "../playwright.config";
 import { adminApi, keepScreenshot, signIn, unique } from "./fixtures";
+
+/** Sets the selected widget's settings as JSON (the form's disclosure under its controls). */
+async function settingsAsJson(page: Page, settings: object) {
+  const raw = page.getByTestId("widget-settings-raw");
+  if (!(await raw.evaluate((d) => (d as HTMLDetailsElement).open))) await raw.locator("summary").click();
+  await page.getByTestId("widget-settings-json").fill(JSON.stringify(settings));
+}
 
 // A dashboard made in the console: created from the list, a value, a chart, a table and a
 // map of a tenant's devices added and set up in the editor, saved; the view shows them all
@@ -46,32 +54,39 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   await page.getByTestId("widget-add").click();
   await page.getByTestId("widget-type-value").click();
   await page.getByTestId("widget-title").fill("Temperature");
-  await page
-    .getByTestId("widget-settings-json")
-    .fill(JSON.stringify({ source, measure: "temperature", field: "temperature", unit: "°C", decimals: 1 }));
+  await settingsAsJson(page, { source, measure: "temperature", field: "temperature", unit: "°C", decimals: 1 });
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-value")).toContainText("22.9");
 
   await page.getByTestId("widget-add").click();
   await page.getByTestId("widget-type-chart").click();
-  await page
-    .getByTestId("widget-settings-json")
-    .fill(JSON.stringify({ kind: "line", series: [{ source, measure: "temperature", field: "temperature" }] }));
+  // the chart through its form: the series' twin, measure and field, and a threshold above the data
+  await page.getByTestId("setting-series-0-source-variant").selectOption({ label: "A twin" });
+  await page.getByTestId("setting-series-0-source-twin-kind").selectOption("device");
+  await page.getByTestId("setting-series-0-source-twin-model").fill("DemoSensor");
+  await page.getByTestId("setting-series-0-source-twin-reference").fill(reference);
+  await page.getByTestId("setting-series-0-measure").fill("temperature");
+  await page.getByTestId("setting-series-0-field").fill("temperature");
+  await page.getByTestId("setting-thresholds-add").click();
+  await page.getByTestId("setting-thresholds-0-value").fill("30");
+  await page.getByTestId("setting-thresholds-0-color").fill("#dc2626");
+  await page.getByTestId("setting-thresholds-0-label").fill("hot");
   await expect(page.getByTestId("widget-chart-1").locator(".recharts-line")).toHaveCount(1);
+  // 30 is above every value: the axis widens to show the line
+  await expect(page.getByTestId("widget-chart-1").locator(".recharts-reference-line line")).toHaveCount(1);
 
   await page.getByTestId("widget-add").click();
   await page.getByTestId("widget-type-table").click();
-  await page.getByTestId("widget-settings-json").fill(
-    JSON.stringify({
-      of: "devices",
-      model: "DemoSensor",
-      columns: [{ kind: "reference" }, { kind: "measure", measure: "temperature", field: "temperature", label: "°C" }],
-    }),
-  );
+  await settingsAsJson(page, {
+    of: "devices",
+    model: "DemoSensor",
+    columns: [{ kind: "reference" }, { kind: "measure", measure: "temperature", field: "temperature", label: "°C" }],
+  });
   await expect(page.getByTestId("widget-table-1").getByRole("row").nth(1)).toContainText(reference);
 
   await page.getByTestId("widget-add").click();
   await page.getByTestId("widget-type-map").click();
-  await page.getByTestId("widget-settings-json").fill(JSON.stringify({ of: "devices", model: "DemoTracker" }));
+  await page.getByTestId("setting-of").selectOption("devices");
+  await page.getByTestId("setting-model").fill("DemoTracker");
   await expect(page.getByTestId("widget-map-1").getByTestId("widget-map")).toHaveAttribute("data-points", "1");
   await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
   await keepScreenshot(page, testInfo, "editor");
@@ -94,6 +109,7 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-value")).toContainText("22.9");
   await expect(page.getByTestId("widget-value-1").getByTestId("widget-trend")).toHaveText("▲");
   await expect(page.getByTestId("widget-chart-1").locator(".recharts-line")).toHaveCount(1);
+  await expect(page.getByTestId("widget-chart-1").locator(".recharts-reference-line line")).toHaveCount(1);
   await expect(page.getByTestId("widget-table-1").getByRole("row").nth(1)).toContainText(reference);
   await expect(page.getByTestId("widget-map-1").locator(".leaflet-container")).toHaveAttribute("data-drawn", "1");
   expect(
@@ -166,24 +182,59 @@ test("a dashboard bound to an asset model is a tab on each of its assets' pages"
   }
 });
 
-// Export from one tenant's list, import into another's: the file carries the widgets.
+// Export from one tenant's list, import into another's: the file carries the widgets, which
+// draw there from that tenant's twins of the same model and reference. Broken files are
+// refused saying why.
 test("a dashboard exported from one tenant imports into another from the console", async ({ page, baseURL }) => {
   test.setTimeout(60_000);
   const tag = unique("x").slice(2);
   const { admin, actIn } = await adminApi(baseURL as string);
   const from = await admin.tenants.create.mutate({ name: `Export from ${tag}`, group: "commons" });
   const to = await admin.tenants.create.mutate({ name: `Import to ${tag}`, group: "commons" });
+  const reference = `port-${tag}`;
+  // the same room in both tenants, warmer in the second
+  for (const [tenant, temperature] of [
+    [from, 20.5],
+    [to, 30.5],
+  ] as const) {
+    actIn(tenant.id);
+    const room = await admin.assets.create.mutate({ model: "Room", reference, metadata: { floor: 3 } });
+    await admin.assets.measureIngest.mutate({
+      assetId: room.id,
+      measures: [{ measuredAt: new Date(), type: "temperature", name: "temperature", values: { temperature } }],
+    });
+  }
   actIn(from.id);
   const title = `Portable ${tag}`;
+  const source = { twin: { kind: "asset", model: "Room", reference } };
   await admin.dashboards.create.mutate({
     title,
     widgets: [
+      {
+        id: "now",
+        type: "value",
+        title: "Temperature",
+        settings: { source, measure: "temperature", field: "temperature" },
+        layout: { x: 0, y: 0, w: 3, h: 2 },
+      },
+      {
+        id: "temps",
+        type: "chart",
+        settings: { series: [{ source, measure: "temperature", field: "temperature" }] },
+        layout: { x: 3, y: 0, w: 9, h: 4 },
+      },
+      {
+        id: "rooms",
+        type: "table",
+        settings: { of: "assets", model: "Room", columns: [{ kind: "reference" }, { kind: "metadata", field: "floor" }] },
+        layout: { x: 0, y: 4, w: 6, h: 4 },
+      },
       {
         id: "alerts",
         type: "alerts",
         title: "Open alerts",
         settings: { severity: ["critical"] },
-        layout: { x: 0, y: 0, w: 6, h: 4 },
+        layout: { x: 6, y: 4, w: 6, h: 4 },
       },
     ],
   });
@@ -194,15 +245,29 @@ test("a dashboard exported from one tenant imports into another from the console
   const downloading = page.waitForEvent("download");
   await page.getByTestId("dashboard-row").filter({ hasText: title }).getByTestId("dashboard-export").click();
   const file = await (await downloading).path();
+  const exported = JSON.parse(readFileSync(file, "utf8"));
 
   await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: to.name });
   await expect(page.getByTestId("dashboard-row")).toHaveCount(0);
-  await page.getByTestId("dashboard-import-file").setInputFiles(file);
-  await expect(page.getByTestId("dashboard-row").filter({ hasText: title })).toHaveCount(1);
-  actIn(to.id);
-  const [imported] = await admin.dashboards.list.query({});
-  const got = await admin.dashboards.get.query({ id: imported?.id as string });
-  expect(got.widgets.map((w) => [w.id, w.type, w.title])).toEqual([["alerts", "alerts", "Open alerts"]]);
+  // a file that is not JSON, then one whose chart is of an unknown kind: refused, nothing imported
+  const input = page.getByTestId("dashboard-import-file");
+  await input.setInputFiles({ name: "cut.json", mimeType: "application/json", buffer: Buffer.from('{"format": "iot') });
+  await expect(page.getByRole("alert").filter({ hasText: "cut.json is not JSON" })).toBeVisible();
+  exported.dashboard.widgets[1].settings.kind = "pie";
+  await input.setInputFiles({ name: "pie.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
+  await expect(page.getByTestId("import-issues")).toContainText("dashboard.widgets.1.settings.kind");
+  await expect(page.getByTestId("dashboard-row")).toHaveCount(0);
+
+  await input.setInputFiles(file);
+  const row = page.getByTestId("dashboard-row").filter({ hasText: title });
+  await expect(row).toHaveCount(1);
+  await row.getByRole("link", { name: title }).click();
+  await page.waitForURL(/\/dashboards\/[0-9a-f-]{36}$/);
+  // drawn from this tenant's room
+  await expect(page.getByTestId("widget-now").getByTestId("widget-value")).toContainText("30.5");
+  await expect(page.getByTestId("widget-temps").getByTestId("widget-chart")).toHaveAttribute("data-last", "30.5");
+  await expect(page.getByTestId("widget-rooms").getByRole("row").filter({ hasText: reference })).toContainText(`${reference}3`);
+  await expect(page.getByTestId("widget-alerts")).toContainText("No open alert.");
 });
 
 // Live mode: payloads posted to the webhook reach the chart and the table of an open
@@ -279,12 +344,16 @@ test("in live mode, payloads posted to the webhook appear in the chart and the t
   // posts arrive live once the stream is open, which the toolbar shows
   await expect(page.getByTestId("refresh-mode")).toHaveAttribute("data-live-status", "open");
   await expect(page.getByTestId("refresh-mode")).toContainText("Live");
+  await expect(chart).toHaveAttribute("data-last", "20");
   for (const [i, t] of [21.5, 22.25, 23.75].entries()) {
     await post(t);
     await expect(page.getByTestId("widget-list").getByRole("row").nth(1)).toContainText(`${reference}${t}`);
     // the chart took in each measure (live points are averaged to its bucket width, so count what it received)
     await expect(chart).toHaveAttribute("data-live", String(i + 1));
+    // and draws it: the first alone in its bucket (or replacing the server's), the next averaged in with it or not
+    if (i === 0) await expect(chart).toHaveAttribute("data-last", "21.5");
   }
+  await expect(chart).not.toHaveAttribute("data-last", "21.5");
   await keepScreenshot(page, testInfo, "live view");
 
   // the viewer filters the table's rows, and its references lead to the twins' pages

@@ -1,12 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { adminApi, signIn } from "./fixtures";
 import { runSimulator } from "./simulator";
 
 // The simulator posts through the real webhook with the seed's ingest key; the worker's
 // pipeline stores the measures. Its payloads show in the log, its measures on the room
 // its first Elsys sensor is linked to.
-test("the simulator's payloads show in the payload log and its measures on an asset page", async ({ page }) => {
-  test.setTimeout(60_000);
+test("the simulator's payloads show in the payload log and its measures on an asset page and the demo dashboard", async ({
+  page,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
   const run = await runSimulator(["--devices", "8", "--rate", "8", "--duration", "3"], 30_000);
   expect(run.code, run.output).toBe(0);
   expect(run.output).toMatch(/done: .*accepted [1-9]\d*\s+refused none/);
@@ -36,4 +39,32 @@ test("the simulator's payloads show in the payload log and its measures on an as
   await expect(cards).toContainText("temperature");
   await expect(cards).toContainText("°C");
   await expect(cards).toContainText("ppm");
+
+  // the seed's dashboard over the two rooms: its room variable starts on lab-1; picking lab-2
+  // shows that room's last temperature
+  const { admin, actIn } = await adminApi(baseURL as string);
+  const demo = (await admin.tenants.list.query({ query: "Demo Buildings" })).items[0];
+  actIn(demo?.id as string);
+  const lastOf = async (reference: string) => {
+    const room = await admin.assets.get.query({ model: "Room", reference });
+    const t = (await admin.assets.getLastMeasures.query({ assetId: room.id })).temperature?.values.temperature;
+    return `${Number(t).toFixed(1)}`;
+  };
+  await page.getByRole("link", { name: "Dashboards", exact: true }).click();
+  await page.getByRole("link", { name: "Lab rooms" }).click();
+  const value = page.getByTestId("widget-temperature").getByTestId("widget-value");
+  await expect(page.getByTestId("variable-room")).toHaveValue("Room/lab-1");
+  await expect(value).toContainText(await lastOf("lab-1"));
+  await expect(page.getByTestId("widget-temperatures").locator(".recharts-line")).toHaveCount(2);
+  for (const room of ["lab-1", "lab-2"])
+    await expect(page.getByTestId("widget-rooms").getByRole("row").filter({ hasText: room })).toHaveCount(1);
+  await page.getByTestId("variable-room").selectOption({ label: "lab-2" });
+  await expect(value).toContainText(await lastOf("lab-2"));
+  await expect(page.getByTestId("widget-humidity")).not.toContainText("Pick a twin");
+
+  // in the editor, the widgets draw over the variable's default, and another room previews
+  await page.goto(`${page.url()}/edit`);
+  await expect(value).toContainText(await lastOf("lab-1"));
+  await page.getByTestId("editor-preview").getByTestId("variable-room").selectOption({ label: "lab-2" });
+  await expect(value).toContainText(await lastOf("lab-2"));
 });

@@ -54,7 +54,8 @@ export function SettingField(props: FieldProps) {
       return (
         <fieldset className={box} data-testid={testId(props.path)}>
           <legend className="px-1 text-sm font-medium">{props.label}</legend>
-          <ObjectFields {...props} />
+          {/* an object left out shows its default (a map's position measure), edited from there */}
+          <ObjectFields {...props} value={props.value ?? schema.default} />
         </fieldset>
       );
     case "array":

@@ -158,17 +158,49 @@ function compileLeaf(filter: z.infer<typeof ZLeaf>, now: Date): Prisma.Sql {
 
 export const TWIN_SORT_FIELDS = ["reference", "model", "lastSeenAt", "createdAt"] as const;
 
+const METADATA_SORT = /^metadata\.([A-Za-z][A-Za-z0-9_-]{0,39})$/;
+const MEASURE_SORT = /^measures\.([A-Za-z][A-Za-z0-9_-]{0,39})\.([A-Za-z][A-Za-z0-9_]{0,39})$/;
+
+/** A column to sort by, or a metadata field (`metadata.floor`), or a last measure's value (`measures.temperature.temperature`). */
+export const ZTwinSortField = z.union(
+  [z.enum(TWIN_SORT_FIELDS), z.string().regex(METADATA_SORT), z.string().regex(MEASURE_SORT)],
+  {
+    error: `must be one of ${TWIN_SORT_FIELDS.join(", ")}, metadata.<field> or measures.<measure>.<value field>`,
+  },
+);
+
 export const ZTwinSortSchema = z
-  .object({ field: z.enum(TWIN_SORT_FIELDS).default("reference"), order: z.enum(["asc", "desc"]).default("asc") })
+  .object({ field: ZTwinSortField.default("reference"), order: z.enum(["asc", "desc"]).default("asc") })
   .default({ field: "reference", order: "asc" });
 
+type SortSql = { expr: Prisma.Sql; type: Prisma.Sql };
+
 /** Sort expressions that are never NULL, so (expr, id) row comparisons page correctly. */
-export const SORT_SQL: Record<(typeof TWIN_SORT_FIELDS)[number], { expr: Prisma.Sql; type: Prisma.Sql }> = {
+const COLUMN_SORTS: Record<(typeof TWIN_SORT_FIELDS)[number], SortSql> = {
   reference: { expr: Prisma.sql`reference`, type: Prisma.sql`text` },
   model: { expr: Prisma.sql`model`, type: Prisma.sql`text` },
   lastSeenAt: { expr: Prisma.sql`coalesce(last_seen_at, '-infinity'::timestamptz)`, type: Prisma.sql`timestamptz` },
   createdAt: { expr: Prisma.sql`created_at`, type: Prisma.sql`timestamptz` },
 };
+
+/**
+ * The sort expression of a field. A metadata field or a last measure's value sorts as JSON
+ * (numbers as numbers, text as text); twins without it go last either way (a JSON object
+ * sorts above every value, null below), so a table sorted by temperature starts with one.
+ */
+export function sortSql(field: string, order: "asc" | "desc"): SortSql {
+  if (field in COLUMN_SORTS) return COLUMN_SORTS[field as keyof typeof COLUMN_SORTS];
+  const missing = Prisma.raw(order === "asc" ? `'{"":null}'::jsonb` : `'null'::jsonb`);
+  const metadata = METADATA_SORT.exec(field);
+  if (metadata) return { expr: Prisma.sql`coalesce(metadata -> ${metadata[1]}::text, ${missing})`, type: Prisma.sql`jsonb` };
+  const measure = MEASURE_SORT.exec(field);
+  if (measure)
+    return {
+      expr: Prisma.sql`coalesce(measures -> ${measure[1]}::text -> 'values' -> ${measure[2]}::text, ${missing})`,
+      type: Prisma.sql`jsonb`,
+    };
+  throw new Error(`no sort for ${field}`);
+}
 
 /** An opaque cursor: the sort it belongs to, the last row's sort value (as Postgres text) and id. */
 export function encodeCursor(sort: string, sortValue: string, id: string): string {

@@ -1,7 +1,7 @@
 import { Prisma, type PlatformDb, type TenantDb } from "@iot/db";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { SORT_SQL, ZTwinFilterSchema, ZTwinSortSchema, compileTwinFilter, decodeCursor, encodeCursor } from "./filter";
+import { ZTwinFilterSchema, ZTwinSortSchema, compileTwinFilter, decodeCursor, encodeCursor, sortSql } from "./filter";
 
 // Keyset-paginated search over a twin table. The sort expression and id form the cursor,
 // so a page costs the same at row 100 as at row 100,000; indexes on (tenant_id, sort
@@ -29,7 +29,7 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
   input: TTwinSearch,
   scopeWhere: Prisma.Sql = Prisma.sql`TRUE`,
 ): Promise<{ rows: Omit<Row, "sort_value">[]; nextCursor: string | null; total: number | null; totalCapped: boolean }> {
-  const sort = SORT_SQL[input.sort.field];
+  const sort = sortSql(input.sort.field, input.sort.order);
   const desc = input.sort.order === "desc";
   const where = [scopeWhere, input.filter ? compileTwinFilter(input.filter) : Prisma.sql`TRUE`];
   const filterOnly = Prisma.join(where, " AND ");

@@ -78,7 +78,9 @@ export function ChartWidget({ settings, ctx, place }: { settings: ChartSettings;
   const from = ctx.from.getTime();
   // live points land after the range's end as it was when the page opened
   const to = Math.max(ctx.to.getTime(), rows.at(-1)?.t ?? 0);
-  const ticks = useMemo(() => timeTicks(from, to), [from, to]);
+  // fewer labels on a narrow chart, so they do not run into each other
+  const tickCount = Math.min(6, Math.max(2, Math.ceil(place.w / 2) + 1));
+  const ticks = useMemo(() => timeTicks(from, to, tickCount), [from, to, tickCount]);
   return (
     <div
       className="h-full min-h-32"
@@ -87,6 +89,7 @@ export function ChartWidget({ settings, ctx, place }: { settings: ChartSettings;
       data-testid="widget-chart"
       data-points={waiting ? undefined : rows.length}
       data-live={liveCount}
+      data-last={waiting ? undefined : rows.at(-1)?.s0}
     >
       {waiting ? null : error ? (
         <Muted>{errorMessage(error)}</Muted>

@@ -8,6 +8,8 @@ import type { ChartSettings } from "./chart";
 import type { WidgetContext } from "./common";
 import type { MapSettings } from "./map-markers";
 import type { TableSettings } from "./table";
+
+type TableColumn = NonNullable<TableSettings["columns"]>[number];
 import type { ValueSettings } from "./value";
 
 // Each widget type's data queries, built by one function used twice: by the widget's hooks
@@ -90,6 +92,20 @@ export function valueQueries(api: Api, settings: ValueSettings, gauge: boolean, 
   return { twin, id, wantTrend, last, recent: measuresQuery(api, twin, id, wantTrend ? recent : null) };
 }
 
+/** What a table column sorts by in twin searches (`metadata.floor`, `measures.temperature.temperature`). */
+function sortField(column: TableColumn | undefined): string {
+  switch (column?.kind) {
+    case "model":
+      return "model";
+    case "metadata":
+      return `metadata.${column.field}`;
+    case "measure":
+      return `measures.${column.measure}.${column.field}`;
+    default:
+      return "reference";
+  }
+}
+
 /** A table's page of twins: its filter, the viewer's sort and search, the page's cursor. */
 export function tableQuery(
   api: Api,
@@ -105,7 +121,7 @@ export function tableQuery(
   ];
   const input = {
     ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
-    sort: { field: sortColumn?.kind === "model" ? "model" : "reference", order: view.sort?.direction ?? "asc" } as const,
+    sort: { field: sortField(sortColumn), order: view.sort?.direction ?? "asc" } as const,
     limit: settings.pageSize ?? 20,
     withTotal: true,
     ...(view.cursor ? { cursor: view.cursor } : {}),

@@ -72,7 +72,7 @@ const show = (v: unknown) => (v === undefined || v === null ? "—" : typeof v =
 export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: WidgetContext }) {
   const trpc = useTRPC();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  // what the viewer changes: the sort (by a reference or model column's header) and a text filter
+  // what the viewer changes: the sort (by a column's header) and a text filter
   const [sort, setSort] = useState(settings.sort);
   const [search, setSearch] = useState("");
   const columns = settings.columns ?? [];
@@ -82,6 +82,8 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
   const items = (page.data?.items ?? []) as Row[];
   const live = useLiveValues(settings.of === "devices" ? "device" : "asset", new Set(items.map((t) => t.id)));
   if (page.error) return <Muted>{errorMessage(page.error)}</Muted>;
+  // any column sorts (metadata and last measures as numbers or text, twins without them last)
+  const sortedColumn = sort?.column ?? columns.findIndex((x) => x.kind === "reference");
   return (
     <div className="flex h-full flex-col">
       <div className="min-h-0 flex-1 overflow-auto">
@@ -90,26 +92,22 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
             <tr>
               {columns.map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
-                <th key={i} className="border-b border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-500 dark:border-zinc-800">
-                  {c.kind === "reference" || c.kind === "model" ? (
-                    <button
-                      type="button"
-                      className="hover:text-zinc-800 dark:hover:text-zinc-200"
-                      onClick={() => {
-                        restart();
-                        setSort({ column: i, direction: sort?.column === i && sort.direction !== "desc" ? "desc" : "asc" });
-                      }}
-                    >
-                      {columnLabel(c)}
-                      {(sort?.column ?? columns.findIndex((x) => x.kind === "reference")) === i
-                        ? sort?.direction === "desc"
-                          ? " ▼"
-                          : " ▲"
-                        : ""}
-                    </button>
-                  ) : (
-                    columnLabel(c)
-                  )}
+                <th
+                  key={i}
+                  aria-sort={sortedColumn === i ? (sort?.direction === "desc" ? "descending" : "ascending") : undefined}
+                  className="border-b border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-500 dark:border-zinc-800"
+                >
+                  <button
+                    type="button"
+                    className="hover:text-zinc-800 dark:hover:text-zinc-200"
+                    onClick={() => {
+                      restart();
+                      setSort({ column: i, direction: sort?.column === i && sort.direction !== "desc" ? "desc" : "asc" });
+                    }}
+                  >
+                    {columnLabel(c)}
+                    {sortedColumn === i ? (sort?.direction === "desc" ? " ▼" : " ▲") : ""}
+                  </button>
                 </th>
               ))}
             </tr>

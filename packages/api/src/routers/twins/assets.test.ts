@@ -129,6 +129,47 @@ describe("assets", () => {
     expect(new Set(seen).size).toBe(120);
   });
 
+  it("sorts by a metadata field or a last measure's value, as numbers, twins without it last, page after page", async () => {
+    const world = await twinWorld();
+    const api = world.tenantAdmin.as();
+    // floors 10, 9, 2 and none: as text "9" would come after "10"
+    const rooms = [
+      ["q-a", 10, 21.5],
+      ["q-b", 9, undefined],
+      ["q-c", 2, 19],
+      ["q-d", undefined, 30.25],
+    ] as const;
+    for (const [reference, floor, temperature] of rooms) {
+      const room = await api.assets.create({ model: "Room", reference, metadata: floor === undefined ? {} : { floor } });
+      if (temperature !== undefined)
+        await api.assets.measureIngest({
+          assetId: room.id,
+          measures: [{ measuredAt: new Date(), type: "temperature", name: "temperature", values: { temperature } }],
+        });
+    }
+    const sorted = async (field: string, order: "asc" | "desc") => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.assets.search({
+          filter: { reference: { prefix: "q-" } },
+          sort: { field, order },
+          limit: 1,
+          cursor,
+        });
+        seen.push(...page.items.map((a) => a.reference));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    expect(await sorted("metadata.floor", "asc")).toEqual(["q-c", "q-b", "q-a", "q-d"]);
+    expect(await sorted("metadata.floor", "desc")).toEqual(["q-a", "q-b", "q-c", "q-d"]);
+    expect(await sorted("measures.temperature.temperature", "asc")).toEqual(["q-c", "q-a", "q-d", "q-b"]);
+    expect(await sorted("measures.temperature.temperature", "desc")).toEqual(["q-d", "q-a", "q-c", "q-b"]);
+    const bad = await expectCode(api.assets.search({ sort: { field: "metadata.floor; drop", order: "asc" } }), "BAD_REQUEST");
+    expect(bad.message).toMatch(/sort/);
+  });
+
   it("imports assets from CSV with a per-row report", async () => {
     const world = await twinWorld();
     const report = await world.tenantAdmin.as().assets.importCsv({
