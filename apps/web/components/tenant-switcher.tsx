@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
 import { useTenant } from "@/lib/tenant";
+import { confirmDiscard } from "@/lib/unsaved";
 
 /** Members pick among their tenants; platform admins among all, or the platform itself. */
 export function TenantSwitcher({
@@ -24,7 +25,10 @@ export function TenantSwitcher({
       <select
         aria-label="Tenant"
         value={tenantId ?? ""}
-        onChange={(e) => setTenantId(e.target.value || null)}
+        onChange={(e) => {
+          // the select stays on the tenant when unsaved changes are kept
+          if (confirmDiscard()) setTenantId(e.target.value || null);
+        }}
         className="max-w-[14rem] truncate rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
       >
         {isPlatformAdmin && <option value="">Platform (all tenants)</option>}

@@ -178,3 +178,77 @@ test("a dashboard deleted in the editor is gone from the list", async ({ page, b
   await expect(page.getByTestId("dashboard-row")).toHaveText([new RegExp(`Kept ${tag}`)]);
   expect((await admin.dashboards.list.query({})).map((d) => d.id)).toEqual([kept.id]);
 });
+
+// Unsaved changes are not lost by accident: a link, the back button and the tenant switcher
+// ask first; staying keeps the changes, leaving drops them; once saved, back just goes back.
+test("the editor asks before unsaved changes are left by a link, the back button or the tenant switcher", async ({
+  page,
+  baseURL,
+}) => {
+  test.setTimeout(60_000);
+  const tag = unique("g").slice(2);
+  const { admin, actIn } = await adminApi(baseURL as string);
+  const tenant = await admin.tenants.create.mutate({ name: `Guard ${tag}`, group: "commons" });
+  actIn(tenant.id);
+  const alerts = { severity: [], limit: 20 };
+  const title = `Guarded ${tag}`;
+  const created = await admin.dashboards.create.mutate({
+    title,
+    widgets: [{ id: "a", type: "alerts", title: "First", settings: alerts, layout: { x: 0, y: 0, w: 3, h: 2 } }],
+  });
+  const editUrl = new RegExp(`/dashboards/${created.id}/edit$`);
+  const ask = page.getByRole("dialog", { name: "Leave without saving?" });
+  const openEditor = async () => {
+    await page.goto("/dashboards");
+    await page.getByTestId("dashboard-row").filter({ hasText: title }).getByRole("link", { name: "Edit" }).click();
+    await page.waitForURL(editUrl);
+    await page.getByTestId("widget-select-a").click();
+  };
+
+  await signIn(page);
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: tenant.name });
+  await openEditor();
+  await page.getByTestId("widget-title").fill("Renamed");
+
+  // a link of the navigation: asked, and staying keeps the change
+  await page.getByRole("link", { name: "Alerts", exact: true }).click();
+  await expect(ask).toBeVisible();
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  await expect(page).toHaveURL(editUrl);
+  await expect(page.getByTestId("widget-title")).toHaveValue("Renamed");
+
+  // the back button: asked too, the page and its change still there
+  await page.goBack();
+  await expect(ask).toBeVisible();
+  await expect(page).toHaveURL(editUrl);
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("widget-title")).toHaveValue("Renamed");
+
+  // the tenant switcher: the browser's question, declined, keeps the tenant and the change
+  const question = new Promise<string>((resolve) =>
+    page.once("dialog", (d) => {
+      resolve(d.message());
+      void d.dismiss();
+    }),
+  );
+  await page.getByRole("banner").getByLabel("Tenant").selectOption({ label: "Platform (all tenants)" });
+  expect(await question).toMatch(/without saving/);
+  await expect(page.getByRole("banner").getByLabel("Tenant")).toHaveValue(tenant.id);
+  await expect(page.getByTestId("widget-title")).toHaveValue("Renamed");
+
+  // back again, and leave: the list, the change dropped
+  await page.goBack();
+  await ask.getByRole("button", { name: "Leave" }).click();
+  await page.waitForURL(/\/dashboards$/);
+  expect((await admin.dashboards.get.query({ id: created.id })).widgets[0]?.title).toBe("First");
+
+  // saved, back goes straight back to the list
+  await openEditor();
+  await page.getByTestId("widget-title").fill("Saved title");
+  await page.getByTestId("dashboard-save").click();
+  await expect(page.getByTestId("dashboard-save")).toHaveText("Saved");
+  await page.goBack();
+  await page.waitForURL(/\/dashboards$/);
+  await expect(ask).toBeHidden();
+  expect((await admin.dashboards.get.query({ id: created.id })).widgets[0]?.title).toBe("Saved title");
+});

@@ -122,7 +122,7 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   const box = await map.boundingBox();
   if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect(page.getByTestId("map-popup")).toContainText(`dt-${tag}`);
-  await expect(page.getByTestId("map-popup")).toContainText("45.76");
+  await expect(page.getByTestId("map-popup")).toContainText("45.76, 4.83");
   await keepScreenshot(page, testInfo, "view");
   // no page is rendered ahead for every link in sight (the sidebar's, the table's rows),
   // only for the link the pointer comes to

@@ -51,6 +51,15 @@ export function MapWidget({ settings, ctx }: { settings: MapSettings; ctx: Widge
   );
 }
 
+/** A measure's value in a popup: a position as "lat, lon", other objects as JSON. */
+function popupValue(v: unknown): string {
+  if (v && typeof v === "object") {
+    const { lat, lon } = v as { lat?: unknown; lon?: unknown };
+    return typeof lat === "number" && typeof lon === "number" ? `${lat}, ${lon}` : JSON.stringify(v);
+  }
+  return String(v);
+}
+
 /** A marker's twin and its last measures, fetched when it is opened. */
 function MarkerPopup({ marker }: { marker: MapMarker }) {
   const trpc = useTRPC();
@@ -69,7 +78,7 @@ function MarkerPopup({ marker }: { marker: MapMarker }) {
             <dt className="text-zinc-500">{name}</dt>
             <dd className="font-mono">
               {Object.values(m.values ?? {})
-                .map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)))
+                .map(popupValue)
                 .join(", ")}
             </dd>
           </div>
