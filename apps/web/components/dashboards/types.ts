@@ -118,25 +118,3 @@ export function nextWidgetId(widgets: Widget[], type: string): string {
   while (widgets.some((w) => w.id === `${type}-${n}`)) n++;
   return `${type}-${n}`;
 }
-
-/** Starting settings of a new widget (the server says what is still missing). */
-export function defaultSettings(type: string, variables: Variable[]): Record<string, unknown> {
-  const first = variables[0];
-  const source = first ? { variable: first.name } : { twin: { kind: "device", model: "", reference: "" } };
-  switch (type) {
-    case "chart":
-      return { kind: "line", series: [{ source, measure: "", field: "" }], thresholds: [] };
-    case "table":
-      return { of: "devices", columns: [{ kind: "reference" }, { kind: "model" }], pageSize: 20 };
-    case "map":
-      return { of: "assets" };
-    case "value":
-      return { source, measure: "", field: "", decimals: 1, trend: true, thresholds: [] };
-    case "gauge":
-      return { source, measure: "", field: "", min: 0, max: 100, thresholds: [] };
-    case "alerts":
-      return { severity: [], limit: 20 };
-    default:
-      return {};
-  }
-}

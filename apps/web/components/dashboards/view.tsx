@@ -5,8 +5,7 @@ import { LiveMeasuresProvider, TwinIdsProvider, useLiveStatus } from "./live";
 import { TimeRangePicker, VariablePicker } from "./pickers";
 import { viewContext } from "./context";
 import type { DashboardDoc, Picked, Refresh, TimeRange, TwinRef } from "./types";
-import { WidgetBody } from "./widgets";
-import { preloadWidgetCode } from "./widgets/code";
+import { preloadWidgetCode, WidgetBody } from "./widgets";
 import { Notice } from "@/components/ui/surface";
 
 /**

@@ -10,8 +10,8 @@ import { DeleteDashboard } from "../delete-dashboard";
 import { WidgetFrame } from "../grid";
 import { viewContext } from "../context";
 import { VariablePicker } from "../pickers";
-import { type Dashboard, type DashboardDoc, defaultSettings, nextWidgetId, type Picked, toDoc, type Widget } from "../types";
-import { WidgetBody } from "../widgets";
+import { type Dashboard, type DashboardDoc, nextWidgetId, type Picked, toDoc, type Widget } from "../types";
+import { startingWidget, WidgetBody } from "../widgets";
 import { DashboardSettings } from "./dashboard-settings";
 import { LayoutGrid } from "./layout-grid";
 import { useLeaveGuard } from "./leave-guard";
@@ -70,15 +70,8 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
   const addWidget = (type: string) => {
     const y = doc.widgets.reduce((m, w) => Math.max(m, w.layout.y + w.layout.h), 0);
     const wid = nextWidgetId(doc.widgets, type);
-    const w = type === "table" || type === "chart" || type === "map" ? 6 : 3;
-    const h = type === "value" ? 2 : type === "gauge" ? 3 : 4;
-    change({
-      ...doc,
-      widgets: [
-        ...doc.widgets,
-        { id: wid, type, title: "", settings: defaultSettings(type, doc.variables), layout: { x: 0, y, w, h } },
-      ],
-    });
+    const { settings, size } = startingWidget(type, doc.variables);
+    change({ ...doc, widgets: [...doc.widgets, { id: wid, type, title: "", settings, layout: { x: 0, y, ...size } }] });
     setSelected(wid);
     setAdding(false);
   };

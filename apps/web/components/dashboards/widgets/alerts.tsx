@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useTwinId } from "../live";
 import { resolveSource } from "../types";
-import { Muted, type WidgetContext } from "./common";
+import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
 import { alertsQuery } from "./queries";
 
 export interface AlertsSettings {
@@ -37,3 +37,10 @@ export function AlertsWidget({ settings, ctx }: { settings: AlertsSettings; ctx:
     </ul>
   );
 }
+
+export const alertsWidget: WidgetDefinition<AlertsSettings> = {
+  type: "alerts",
+  size: { w: 3, h: 4 },
+  start: () => ({ severity: [], limit: 20 }),
+  View: AlertsWidget,
+};

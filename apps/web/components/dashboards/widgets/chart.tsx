@@ -8,7 +8,7 @@ import type { LivePoint } from "../live-hub";
 import { type Place, resolveSource, type Source, type Threshold } from "../types";
 import { chartRows, liveBucketing, timeTicks } from "./chart-data";
 import { loadChartCanvas } from "./code";
-import { Muted, type WidgetContext } from "./common";
+import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
 import { chartPoints, chartQuery } from "./queries";
 
 // drawn in the browser only: recharts draws nothing on the server
@@ -101,3 +101,11 @@ export function ChartWidget({ settings, ctx, place }: { settings: ChartSettings;
     </div>
   );
 }
+
+export const chartWidget: WidgetDefinition<ChartSettings> = {
+  type: "chart",
+  size: { w: 6, h: 4 },
+  start: (source) => ({ kind: "line", series: [{ source, measure: "", field: "" }], thresholds: [] }),
+  View: ChartWidget,
+  load: loadChartCanvas,
+};

@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { ANY_TWIN, useLiveListener } from "../live";
 import { loadMapCanvas } from "./code";
-import { Muted, type WidgetContext } from "./common";
+import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
 import { mapQuery } from "./queries";
 import { foldLive, type LiveOverlay, type MapMarker, type MapSettings, markersOf } from "./map-markers";
 
@@ -87,3 +87,11 @@ function MarkerPopup({ marker }: { marker: MapMarker }) {
     </div>
   );
 }
+
+export const mapWidget: WidgetDefinition<MapSettings> = {
+  type: "map",
+  size: { w: 6, h: 4 },
+  start: () => ({ of: "assets" }),
+  View: MapWidget,
+  load: loadMapCanvas,
+};

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { ANY_TWIN, type LivePoint, useLiveListener } from "../live";
 import { Button } from "@/components/ui/button";
 import { errorMessage, useTRPC } from "@/lib/trpc";
-import { Muted, type WidgetContext } from "./common";
+import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
 import { tableQuery } from "./queries";
 
 type Column =
@@ -91,8 +91,8 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
           <thead>
             <tr>
               {columns.map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                 <th
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                   key={i}
                   aria-sort={sortedColumn === i ? (sort?.direction === "desc" ? "descending" : "ascending") : undefined}
                   className="border-b border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-500 dark:border-zinc-800"
@@ -162,3 +162,10 @@ export function TableWidget({ settings, ctx }: { settings: TableSettings; ctx: W
     </div>
   );
 }
+
+export const tableWidget: WidgetDefinition<TableSettings> = {
+  type: "table",
+  size: { w: 6, h: 4 },
+  start: () => ({ of: "devices", columns: [{ kind: "reference" }, { kind: "model" }], pageSize: 20 }),
+  View: TableWidget,
+};

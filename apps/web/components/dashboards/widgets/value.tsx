@@ -4,7 +4,7 @@ import { useHydrated } from "@/lib/hydrated";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePoints, useTwinId } from "../live";
 import { resolveSource, type Source, type Threshold, thresholdColor } from "../types";
-import { Muted, type WidgetContext } from "./common";
+import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
 import { valueQueries } from "./queries";
 
 export interface ValueSettings {
@@ -101,3 +101,17 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
     </div>
   );
 }
+
+export const valueWidget: WidgetDefinition<ValueSettings> = {
+  type: "value",
+  size: { w: 3, h: 2 },
+  start: (source) => ({ source, measure: "", field: "", decimals: 1, trend: true, thresholds: [] }),
+  View: (props) => <ValueWidget {...props} gauge={false} />,
+};
+
+export const gaugeWidget: WidgetDefinition<ValueSettings> = {
+  type: "gauge",
+  size: { w: 3, h: 3 },
+  start: (source) => ({ source, measure: "", field: "", min: 0, max: 100, thresholds: [] }),
+  View: (props) => <ValueWidget {...props} gauge />,
+};
