@@ -251,4 +251,16 @@ test("the editor asks before unsaved changes are left by a link, the back button
   await page.waitForURL(/\/dashboards$/);
   await expect(ask).toBeHidden();
   expect((await admin.dashboards.get.query({ id: created.id })).widgets[0]?.title).toBe("Saved title");
+
+  // changed, saved, then off to the view: back comes to the editor once, then to the list
+  await openEditor();
+  await page.getByTestId("widget-title").fill("Third title");
+  await page.getByTestId("dashboard-save").click();
+  await expect(page.getByTestId("dashboard-save")).toHaveText("Saved");
+  await page.getByRole("button", { name: "View" }).click();
+  await page.waitForURL(new RegExp(`/dashboards/${created.id}$`));
+  await page.goBack();
+  await page.waitForURL(editUrl);
+  await page.goBack();
+  await page.waitForURL(/\/dashboards$/);
 });

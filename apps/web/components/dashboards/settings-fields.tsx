@@ -1,5 +1,6 @@
 "use client";
 import { Button } from "@/components/ui/button";
+import { useState } from "react";
 import { Field, Input, Select } from "@/components/ui/field";
 import {
   errorsAt,
@@ -16,6 +17,7 @@ import {
   withKey,
 } from "./settings-schema";
 import type { Variable } from "./types";
+import { COLORS } from "./widgets/common";
 
 // The controls of a widget's settings, drawn from its JSON Schema whatever its depth: a
 // choice of branches (a source: a twin or a variable; a column's kind), lists of objects
@@ -56,6 +58,7 @@ export function SettingField(props: FieldProps) {
           <legend className="px-1 text-sm font-medium">{props.label}</legend>
           {/* an object left out shows its default (a map's position measure), edited from there */}
           <ObjectFields {...props} value={props.value ?? schema.default} />
+          <FieldError message={errorsAt(props.form.errors, props.path.join("."))} />
         </fieldset>
       );
     case "array":
@@ -95,8 +98,10 @@ export function ObjectFields({ schema, value, onChange, path, form }: FieldProps
 function ChoiceField(props: FieldProps) {
   const { schema, value, onChange, path, label, form } = props;
   const shown = value ?? schema.default;
-  const index = variantIndex(schema, shown);
+  const index = Math.max(0, variantIndex(schema, shown));
   const variant = variantsOf(schema)[index] as Schema;
+  // what each branch held when left, given back on coming back to it (a twin's model and reference)
+  const [left, setLeft] = useState<Record<number, Value>>({});
   return (
     <fieldset className={box} data-testid={testId(path)}>
       <legend className="px-1 text-sm font-medium">{label}</legend>
@@ -106,7 +111,11 @@ function ChoiceField(props: FieldProps) {
             {...attrs}
             value={String(index)}
             data-testid={testId(path, "-variant")}
-            onChange={(e) => onChange(switchVariant(schema, shown, Number(e.target.value)))}
+            onChange={(e) => {
+              const to = Number(e.target.value);
+              setLeft((l) => ({ ...l, [index]: shown }));
+              onChange(left[to] ?? switchVariant(schema, shown, to));
+            }}
           >
             {variantsOf(schema).map((v, i) => (
               <option key={variantLabel(v, i)} value={i}>
@@ -147,6 +156,7 @@ function ListField({ schema, value, onChange, path, label, form }: FieldProps) {
                 Remove
               </Button>
             </div>
+            <FieldError message={errorsAt(form.errors, at.join("."))} />
             {typeOf(itemSchema) === "object" && !variantsOf(itemSchema).length ? (
               <ObjectFields schema={itemSchema} value={item} onChange={set} path={at} label="" required form={form} />
             ) : (
@@ -237,9 +247,15 @@ function SwitchField({ schema, value, onChange, path, label, form }: FieldProps)
 }
 
 /** Text, a number, a colour, or (for a `variable` setting) one of the dashboard's variables. */
+const COLOR = /^#[0-9a-f]{6}$/i;
+
 function PlainField({ schema, value, onChange, path, label, required, form }: FieldProps) {
   const type = typeOf(schema);
   const numeric = type === "number" || type === "integer";
+  // a number's text as typed ("1.", "-", "1.0"), shown while it still means the value held
+  const [draft, setDraft] = useState<string | null>(null);
+  const held = value === undefined || value === null ? "" : String(value);
+  const shown = numeric && draft !== null && (draft.trim() === "" ? value === undefined : Number(draft) === value) ? draft : held;
   const error = errorsAt(form.errors, path.join("."));
   const hint = schema.description;
   if (path.at(-1) === "variable")
@@ -261,27 +277,38 @@ function PlainField({ schema, value, onChange, path, label, required, form }: Fi
     <Field label={label} error={error} hint={hint}>
       {(attrs) => (
         <div className="flex items-center gap-2">
-          {isColor(schema) && (
-            <input
-              type="color"
-              aria-label={`${label} picker`}
-              value={typeof value === "string" && /^#[0-9a-f]{6}$/i.test(value) ? value : "#3b82f6"}
-              onChange={(e) => onChange(e.target.value)}
-              className="h-9 w-10 shrink-0 cursor-pointer rounded border border-zinc-300 dark:border-zinc-700"
-            />
-          )}
+          {isColor(schema) &&
+            (typeof value === "string" && COLOR.test(value) ? (
+              <input
+                type="color"
+                aria-label={`${label} picker`}
+                value={value}
+                onChange={(e) => onChange(e.target.value)}
+                className="h-9 w-10 shrink-0 cursor-pointer rounded border border-zinc-300 dark:border-zinc-700"
+              />
+            ) : (
+              // a colour input cannot be empty: unset, a button starts it on the palette's first
+              <Button size="sm" variant="secondary" aria-label={`${label}: choose`} onClick={() => onChange(COLORS[0])}>
+                Choose
+              </Button>
+            ))}
           <Input
             {...attrs}
             type={numeric ? "number" : "text"}
             min={schema.minimum}
             max={schema.maximum !== undefined && schema.maximum < 1e15 ? schema.maximum : undefined}
             step={type === "integer" ? 1 : "any"}
-            value={value === undefined || value === null ? "" : String(value)}
-            placeholder={schema.default !== undefined ? String(schema.default) : isColor(schema) ? "#3b82f6" : undefined}
+            value={shown}
+            placeholder={schema.default !== undefined ? String(schema.default) : isColor(schema) ? "#rrggbb" : undefined}
             data-testid={testId(path)}
             onChange={(e) => {
               const text = e.target.value;
-              onChange(numeric ? (text === "" ? undefined : Number(text)) : text);
+              if (!numeric) return onChange(text);
+              setDraft(text);
+              const n = Number(text);
+              // half-typed ("-", "1e"): the value waits for the rest
+              if (text.trim() === "") onChange(undefined);
+              else if (Number.isFinite(n)) onChange(n);
             }}
           />
         </div>

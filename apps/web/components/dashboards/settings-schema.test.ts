@@ -45,6 +45,7 @@ describe("the settings form's reading of a widget schema", () => {
     expect(variantsOf(source).map(variantLabel)).toEqual(["A twin", "A dashboard variable"]);
     expect(variantIndex(source, { variable: "room" })).toBe(1);
     expect(variantIndex(source, { twin: { kind: "device", model: "M", reference: "r" } })).toBe(0);
+    expect(variantIndex(source, { nothing: true })).toBe(-1);
   });
 
   it("switches a column to another kind keeping its label, and a map's colouring to a measure", () => {
@@ -56,8 +57,14 @@ describe("the settings form's reading of a widget schema", () => {
       label: "Ref",
     });
     const colorBy = prop(schemaOf("map"), "colorBy");
-    expect(variantIndex(colorBy, undefined)).toBe(0);
+    expect(variantIndex(colorBy, undefined)).toBe(-1);
+    expect(variantIndex(colorBy, { kind: "alerts" })).toBe(0);
+    expect(variantIndex(column, { kind: "chart" })).toBe(-1);
     expect(switchVariant(colorBy, { kind: "alerts" }, 1)).toEqual({ kind: "measure", measure: "", field: "" });
+  });
+
+  it("starts a threshold with a valid colour", () => {
+    expect(initialValue(prop(schemaOf("value"), "thresholds", "[]"))).toEqual({ value: 0, color: "#dc2626" });
   });
 
   it("puts the server's messages at the setting they name", () => {

@@ -54,6 +54,8 @@ export function initialValue(s: Schema): Value {
   if (s.enum) return s.enum[0];
   const variants = variantsOf(s);
   if (variants[0]) return initialValue(variants[0]);
+  // a colour that is required (a threshold's) starts as a warning red, not as an invalid ""
+  if (isColor(s)) return "#dc2626";
   switch (typeOf(s)) {
     case "object": {
       const out: Obj = {};
@@ -90,10 +92,9 @@ function fits(s: Schema, value: Value): boolean {
   return (s.required ?? []).every((key) => key in value);
 }
 
-/** The branch a value is on (the first that fits; the first when none does). */
+/** The branch a value is on (the first that fits), or -1 when none does. */
 export function variantIndex(s: Schema, value: Value): number {
-  const i = variantsOf(s).findIndex((v) => fits(v, value));
-  return Math.max(i, 0);
+  return variantsOf(s).findIndex((v) => fits(v, value));
 }
 
 /** A value moved to another branch: that branch's start, keeping what the two share (a label, a measure). */

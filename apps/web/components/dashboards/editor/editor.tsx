@@ -39,7 +39,7 @@ export function DashboardEditor({ dashboard }: { dashboard: Dashboard }) {
   const [now] = useState(() => Date.now());
   const [preview, setPreview] = useState<Picked>({});
   const dirty = JSON.stringify(doc) !== JSON.stringify(saved);
-  const { leaving, leave, stay, go } = useLeaveGuard(dirty);
+  const { leaving, leave, stay, go } = useLeaveGuard(dirty, `/dashboards/${dashboard.id}`);
 
   const change = (next: DashboardDoc) => {
     setHistory((h) => [...h.slice(-99), doc]);

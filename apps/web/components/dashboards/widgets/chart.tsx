@@ -1,5 +1,5 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useMemo } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
@@ -9,6 +9,7 @@ import { type Place, resolveSource, type Source, type Threshold } from "../types
 import { chartRows, liveBucketing, timeTicks } from "./chart-data";
 import { loadChartCanvas } from "./code";
 import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
+import { keepWhileSliding } from "./sliding";
 import { chartPoints, chartQuery } from "./queries";
 
 // drawn in the browser only: recharts draws nothing on the server
@@ -45,7 +46,7 @@ function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: num
   const { ids, pending } = useTwinIds(twins);
   const { slots, query } = chartQuery(trpc, settings, ctx, (_, i) => ids[i], columns);
   // a range that slides (live, or refreshed every N seconds) keeps its drawing while the next reads
-  const answer = useQuery({ ...query, refetchInterval: ctx.every, placeholderData: keepPreviousData });
+  const answer = useQuery({ ...query, refetchInterval: ctx.every, placeholderData: keepWhileSliding(query.queryKey) });
   // a chart redraws live at most once a second (its points are buckets of seconds to days)
   const live = useLivePointsOf(
     twins.map((t, i) => (t ? { kind: t.kind, id: ids[i] } : null)),

@@ -1,10 +1,11 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useHydrated } from "@/lib/hydrated";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePoints, useTwinId } from "../live";
 import { resolveSource, type Source, type Threshold, thresholdColor } from "../types";
 import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
+import { keepWhileSliding } from "./sliding";
 import { valueQueries } from "./queries";
 
 export interface ValueSettings {
@@ -28,7 +29,7 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
   const opts = { refetchInterval: ctx.every };
   const lastAnswer = useQuery({ ...query.last, ...opts });
   // the trend's range slides with the dashboard's: the arrow stays while the next reads
-  const recentAnswer = useQuery({ ...query.recent, ...opts, placeholderData: keepPreviousData });
+  const recentAnswer = useQuery({ ...query.recent, ...opts, placeholderData: keepWhileSliding(query.recent.queryKey) });
   const live = useLivePoints(twin?.kind, id);
   if (!twin) return <Muted>Pick a twin (or a variable) for this widget.</Muted>;
   const last = lastAnswer.data?.[settings.measure ?? ""];
