@@ -40,6 +40,7 @@ describe("measures.series", () => {
     expect(ofDevice?.t).toEqual(temps.map((b) => b.start.getTime()));
     expect(ofDevice?.avg).toEqual(temps.map((b) => b.numbers.temperature?.avg));
     expect(ofDevice?.min).toEqual(temps.map((b) => b.numbers.temperature?.min));
+    expect(ofDevice?.n).toEqual(temps.map((b) => b.count));
     expect(ofDevice?.max).toEqual(temps.map((b) => b.numbers.temperature?.max));
     // 96 measures 45 min apart: 72 h, so 12 buckets of 6 h, each with values from 10 to 16
     expect(ofDevice?.t).toHaveLength(12);
@@ -47,7 +48,7 @@ describe("measures.series", () => {
     expect(Math.max(...(ofDevice?.max ?? []))).toBe(16);
     // the asset's slot holds the same measures, through the link
     expect(ofAsset).toEqual(ofDevice);
-    expect(empty).toEqual({ t: [], avg: [], min: [], max: [] });
+    expect(empty).toEqual({ t: [], avg: [], min: [], max: [], n: [] });
   });
 
   it("refuses another tenant's twin, a reversed range and too many series, naming what is wrong", async () => {
@@ -75,6 +76,6 @@ describe("measures.series", () => {
     expect(many.message).toMatch(/^series: /);
     // the other tenant's own admin reads their device
     const ok = await world.otherAdmin.as().measures.series({ ...range, series: [series(theirs.id)] });
-    expect(ok.series).toEqual([{ t: [], avg: [], min: [], max: [] }]);
+    expect(ok.series).toEqual([{ t: [], avg: [], min: [], max: [], n: [] }]);
   });
 });

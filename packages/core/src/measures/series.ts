@@ -35,12 +35,17 @@ export const ZMeasureSeriesSchema = z
   .refine((v) => v.from < v.to, { path: ["from"], message: "must be before to" });
 export type TMeasureSeriesQuery = z.infer<typeof ZMeasureSeriesSchema>;
 
-/** One series: bucket start times (epoch ms) and the field's average, minimum and maximum in each; buckets without the field are left out. */
+/**
+ * One series: bucket start times (epoch ms) and the field's average, minimum and maximum in
+ * each, and how many measures the bucket holds (a chart folds live measures into the last
+ * one by it); buckets without the field are left out.
+ */
 export interface TSeries {
   t: number[];
   avg: number[];
   min: number[];
   max: number[];
+  n: number[];
 }
 
 const twinKey = (twin: TMeasureSeriesQuery["series"][number]["twin"]) =>
@@ -83,7 +88,7 @@ export async function measureSeries(db: TenantDb, input: TMeasureSeriesQuery) {
   for (const s of input.series) {
     const answer = await read(s);
     bucketSeconds = answer.bucketSeconds;
-    const out: TSeries = { t: [], avg: [], min: [], max: [] };
+    const out: TSeries = { t: [], avg: [], min: [], max: [], n: [] };
     for (const b of answer.buckets) {
       const n = b.name === s.measure ? b.numbers[s.field] : undefined;
       if (!n) continue;
@@ -91,6 +96,7 @@ export async function measureSeries(db: TenantDb, input: TMeasureSeriesQuery) {
       out.avg.push(n.avg);
       out.min.push(n.min);
       out.max.push(n.max);
+      out.n.push(b.count);
     }
     series.push(out);
   }

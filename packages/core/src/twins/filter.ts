@@ -185,21 +185,39 @@ const COLUMN_SORTS: Record<(typeof TWIN_SORT_FIELDS)[number], SortSql> = {
 
 /**
  * The sort expression of a field. A metadata field or a last measure's value sorts as JSON
- * (numbers as numbers, text as text); twins without it go last either way (a JSON object
- * sorts above every value, null below), so a table sorted by temperature starts with one.
+ * (numbers as numbers, text as text), behind a flag that puts twins without it (or with
+ * JSON null) last either way: [0, value] then [1, null] ascending, and the other way round
+ * descending. One jsonb array, so keyset paging compares a single expression.
  */
 export function sortSql(field: string, order: "asc" | "desc"): SortSql {
   if (field in COLUMN_SORTS) return COLUMN_SORTS[field as keyof typeof COLUMN_SORTS];
-  const missing = Prisma.raw(order === "asc" ? `'{"":null}'::jsonb` : `'null'::jsonb`);
   const metadata = METADATA_SORT.exec(field);
-  if (metadata) return { expr: Prisma.sql`coalesce(metadata -> ${metadata[1]}::text, ${missing})`, type: Prisma.sql`jsonb` };
   const measure = MEASURE_SORT.exec(field);
-  if (measure)
-    return {
-      expr: Prisma.sql`coalesce(measures -> ${measure[1]}::text -> 'values' -> ${measure[2]}::text, ${missing})`,
-      type: Prisma.sql`jsonb`,
-    };
-  throw new Error(`no sort for ${field}`);
+  const value = metadata
+    ? Prisma.sql`(metadata -> ${metadata[1]}::text)`
+    : measure
+      ? Prisma.sql`(measures -> ${measure[1]}::text -> 'values' -> ${measure[2]}::text)`
+      : null;
+  if (!value) throw new Error(`no sort for ${field}`);
+  const [present, missing] = order === "asc" ? [0, 1] : [1, 0];
+  return {
+    expr: Prisma.sql`(CASE WHEN ${value} IS NULL OR ${value} = 'null'::jsonb
+      THEN jsonb_build_array(${Prisma.raw(String(missing))}, null)
+      ELSE jsonb_build_array(${Prisma.raw(String(present))}, ${value}) END)`,
+    type: Prisma.sql`jsonb`,
+  };
+}
+
+/** Whether a cursor's sort value can be read back as its sort's type (a tampered one cannot). */
+export function sortValueFits(field: string, sortValue: string): boolean {
+  if (field === "reference" || field === "model") return true;
+  if (field === "lastSeenAt" || field === "createdAt") return sortValue === "-infinity" || !Number.isNaN(Date.parse(sortValue));
+  try {
+    const parsed = JSON.parse(sortValue) as unknown;
+    return Array.isArray(parsed) && parsed.length === 2 && (parsed[0] === 0 || parsed[0] === 1);
+  } catch {
+    return false;
+  }
 }
 
 /** An opaque cursor: the sort it belongs to, the last row's sort value (as Postgres text) and id. */

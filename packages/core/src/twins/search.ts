@@ -1,7 +1,15 @@
 import { Prisma, type PlatformDb, type TenantDb } from "@iot/db";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { ZTwinFilterSchema, ZTwinSortSchema, compileTwinFilter, decodeCursor, encodeCursor, sortSql } from "./filter";
+import {
+  ZTwinFilterSchema,
+  ZTwinSortSchema,
+  compileTwinFilter,
+  decodeCursor,
+  encodeCursor,
+  sortSql,
+  sortValueFits,
+} from "./filter";
 
 // Keyset-paginated search over a twin table. The sort expression and id form the cursor,
 // so a page costs the same at row 100 as at row 100,000; indexes on (tenant_id, sort
@@ -35,7 +43,7 @@ export async function searchTwinTable<Row extends { id: string; sort_value: stri
   const filterOnly = Prisma.join(where, " AND ");
   if (input.cursor) {
     const cursor = decodeCursor(input.cursor, `${input.sort.field}:${input.sort.order}`);
-    if (!cursor)
+    if (!cursor || !sortValueFits(input.sort.field, cursor.sortValue))
       throw AppError.badRequest("cursor is not one this search returned", [{ path: "cursor", message: "invalid cursor" }]);
     const cmp = Prisma.raw(desc ? "<" : ">");
     where.push(Prisma.sql`(${sort.expr}, id) ${cmp} (${cursor.sortValue}::${sort.type}, ${cursor.id}::uuid)`);

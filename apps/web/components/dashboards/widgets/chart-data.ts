@@ -5,8 +5,8 @@ import type { LivePoint } from "../live-hub";
 // axis ticks, so the chart draws once with everything instead of once per series.
 
 export type Row = Record<string, number>;
-/** A series as measures.series answers it: bucket start times (epoch ms) and averages. */
-export type SeriesColumns = { t: number[]; avg: number[] };
+/** A series as measures.series answers it: bucket start times (epoch ms), averages and measure counts. */
+export type SeriesColumns = { t: number[]; avg: number[]; n?: number[] };
 export type SeriesInput = {
   measure?: string | undefined;
   field?: string | undefined;
@@ -33,7 +33,14 @@ export function chartRows(series: SeriesInput[], bucketMs = 0, origin = 0): Row[
     const key = `s${i}`;
     const field = s.field ?? "";
     const columns = s.data;
-    if (columns) for (const [j, t] of columns.t.entries()) put(t, key, round(columns.avg[j] ?? Number.NaN));
+    // the server's buckets by start, with their average and count, for live points to join
+    const answered = new Map<number, { avg: number; n: number }>();
+    if (columns)
+      for (const [j, t] of columns.t.entries()) {
+        const avg = columns.avg[j] ?? Number.NaN;
+        answered.set(t, { avg, n: columns.n?.[j] ?? 1 });
+        put(t, key, round(avg));
+      }
     const live = new Map<number, { sum: number; n: number }>();
     for (const p of s.live) {
       const v = p.values[field];
@@ -46,16 +53,21 @@ export function chartRows(series: SeriesInput[], bucketMs = 0, origin = 0): Row[
         held.n += 1;
       } else live.set(at, { sum: v, n: 1 });
     }
-    for (const [at, { sum, n }] of live) put(at, key, round(sum / n));
+    // a live point in a bucket the server answered (the last, still filling) joins its average
+    for (const [at, { sum, n }] of live) {
+      const server = answered.get(at);
+      put(at, key, round(server ? (server.avg * server.n + sum) / (server.n + n) : sum / n));
+    }
   }
   return [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
 }
 
 /**
  * The width and origin of the buckets live points go in: the server's (its width is the
- * range over the points asked for, rounded up to a round step, and buckets read from the
- * hourly or daily rollups start on a whole UTC hour or day), so a live point lands in the
- * same bucket the server would put it in. Before the answer: the range over `points`.
+ * range over the points asked for, rounded up to a round step; buckets read from the
+ * hourly or daily rollups start on a whole UTC hour or day, raw ones on a multiple of their
+ * width), so a live point lands in the same bucket the server would put it in. Before the
+ * answer: the range over `points`.
  */
 export function liveBucketing(
   answer: { bucketSeconds: number; series: SeriesColumns[] } | undefined,
@@ -64,8 +76,12 @@ export function liveBucketing(
   points: number,
 ): { bucketMs: number; origin: number } {
   if (!answer?.bucketSeconds) return { bucketMs: (to - from) / points, origin: from };
+  const bucketMs = answer.bucketSeconds * 1000;
   const first = answer.series.find((s) => s.t.length > 0)?.t[0];
-  return { bucketMs: answer.bucketSeconds * 1000, origin: first ?? from };
+  if (first !== undefined) return { bucketMs, origin: first };
+  // no bucket yet: where the server starts them (a whole UTC day or hour for rollups, else a multiple of the width)
+  const grain = bucketMs % 86_400_000 === 0 ? 86_400_000 : bucketMs % 3_600_000 === 0 ? 3_600_000 : bucketMs;
+  return { bucketMs, origin: Math.floor(from / grain) * grain };
 }
 
 /** `count` evenly spaced times over the range (given ticks spare recharts measuring each label in the DOM). */

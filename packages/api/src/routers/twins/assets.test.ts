@@ -168,6 +168,13 @@ describe("assets", () => {
     expect(await sorted("measures.temperature.temperature", "desc")).toEqual(["q-d", "q-a", "q-c", "q-b"]);
     const bad = await expectCode(api.assets.search({ sort: { field: "metadata.floor; drop", order: "asc" } }), "BAD_REQUEST");
     expect(bad.message).toMatch(/sort/);
+    // a cursor whose sort value was tampered with is refused, not cast by Postgres
+    const tampered = Buffer.from(JSON.stringify(["metadata.floor:asc", "not json", randomUUID()])).toString("base64url");
+    const refused = await expectCode(
+      api.assets.search({ sort: { field: "metadata.floor", order: "asc" }, cursor: tampered }),
+      "BAD_REQUEST",
+    );
+    expect(refused.message).toMatch(/cursor/);
   });
 
   it("imports assets from CSV with a per-row report", async () => {
