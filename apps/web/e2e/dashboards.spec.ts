@@ -64,7 +64,16 @@ test("a dashboard built in the editor shows a device's value, chart, table and m
   await page.getByTestId("setting-series-0-source-twin-kind").selectOption("device");
   await page.getByTestId("setting-series-0-source-twin-model").fill("DemoSensor");
   await page.getByTestId("setting-series-0-source-twin-reference").fill(reference);
+  // the measure and then its value field are offered from the model's measures and their type
+  const offered = async (setting: string) => {
+    const input = page.getByTestId(`setting-series-0-${setting}`);
+    await expect(input).toHaveAttribute("list", /.+/);
+    const list = await input.getAttribute("list");
+    return page.locator(`datalist[id="${list}"] option[value="temperature"]`);
+  };
+  await expect(await offered("measure")).toHaveCount(1);
   await page.getByTestId("setting-series-0-measure").fill("temperature");
+  await expect(await offered("field")).toHaveCount(1);
   await page.getByTestId("setting-series-0-field").fill("temperature");
   await page.getByTestId("setting-thresholds-add").click();
   await page.getByTestId("setting-thresholds-0-value").fill("30");

@@ -1,6 +1,6 @@
 "use client";
 import { Button } from "@/components/ui/button";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { Field, Input, Select } from "@/components/ui/field";
 import {
   errorsAt,
@@ -29,6 +29,8 @@ export interface FormContext {
   errors: Record<string, string>;
   /** The dashboard's variables: a `variable` setting picks one of them. */
   variables: Variable[];
+  /** What a text setting may hold (models, measures, value fields), offered as it is typed. */
+  suggest?: (path: (string | number)[]) => string[];
 }
 
 interface FieldProps {
@@ -254,6 +256,8 @@ function PlainField({ schema, value, onChange, path, label, required, form }: Fi
   const numeric = type === "number" || type === "integer";
   // a number's text as typed ("1.", "-", "1.0"), shown while it still means the value held
   const [draft, setDraft] = useState<string | null>(null);
+  const listId = useId();
+  const offered = numeric ? [] : (form.suggest?.(path) ?? []);
   const held = value === undefined || value === null ? "" : String(value);
   const shown = numeric && draft !== null && (draft.trim() === "" ? value === undefined : Number(draft) === value) ? draft : held;
   const error = errorsAt(form.errors, path.join("."));
@@ -299,6 +303,7 @@ function PlainField({ schema, value, onChange, path, label, required, form }: Fi
             max={schema.maximum !== undefined && schema.maximum < 1e15 ? schema.maximum : undefined}
             step={type === "integer" ? 1 : "any"}
             value={shown}
+            list={offered.length ? listId : undefined}
             placeholder={schema.default !== undefined ? String(schema.default) : isColor(schema) ? "#rrggbb" : undefined}
             data-testid={testId(path)}
             onChange={(e) => {
@@ -311,6 +316,13 @@ function PlainField({ schema, value, onChange, path, label, required, form }: Fi
               else if (Number.isFinite(n)) onChange(n);
             }}
           />
+          {offered.length > 0 && (
+            <datalist id={listId}>
+              {offered.map((o) => (
+                <option key={o} value={o} />
+              ))}
+            </datalist>
+          )}
         </div>
       )}
     </Field>

@@ -1,7 +1,10 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTRPC } from "@/lib/trpc";
 import { Field } from "@/components/ui/field";
 import { ObjectFields } from "./settings-fields";
+import { type Catalog, suggestionsFor } from "./settings-suggestions";
 import type { Schema } from "./settings-schema";
 import type { Variable } from "./types";
 
@@ -58,6 +61,24 @@ function JsonText({
   );
 }
 
+/** The tenant's models and measure types, as the form offers them. */
+function useCatalog(): Catalog {
+  const trpc = useTRPC();
+  const assets = useQuery(trpc.models.listAssets.queryOptions({}));
+  const devices = useQuery(trpc.models.listDevices.queryOptions());
+  const types = useQuery(trpc.models.listMeasures.queryOptions());
+  const info = (m: { model: string; measures: { name: string; type: string }[]; metadataMappings: object }) => ({
+    model: m.model,
+    measures: m.measures,
+    metadata: Object.keys(m.metadataMappings),
+  });
+  return {
+    assets: (assets.data ?? []).map(info),
+    devices: (devices.data ?? []).map(info),
+    types: (types.data ?? []).map((t) => ({ name: t.name, fields: Object.keys(t.fields) })),
+  };
+}
+
 /**
  * A widget's settings form drawn from its JSON Schema (see settings-fields.tsx), and under
  * it the whole settings as JSON, to paste or copy them.
@@ -77,6 +98,7 @@ export function SettingsForm({
   variables: Variable[];
 }) {
   const settings = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
+  const catalog = useCatalog();
   return (
     <div className="space-y-3">
       <ObjectFields
@@ -86,7 +108,7 @@ export function SettingsForm({
         path={[]}
         label=""
         required
-        form={{ errors, variables }}
+        form={{ errors, variables, suggest: (path) => suggestionsFor(catalog, variables, settings, path) }}
       />
       <details className="border-t border-zinc-200 pt-3 dark:border-zinc-800" data-testid="widget-settings-raw">
         <summary className="cursor-pointer text-sm text-zinc-500">Settings as JSON</summary>
