@@ -145,6 +145,16 @@ describe("dashboards", () => {
     expect(await badPaths(api.dashboards.create(doc({ timeRange: { relative: "2h" } })))).toContain("timeRange");
     expect(await badPaths(api.dashboards.create(doc({ assetModel: "Spaceship" })))).toContain("assetModel");
     expect(await badPaths(api.dashboards.create(doc({ viewProfiles: ["admin", "janitor"] })))).toContain("viewProfiles.1");
+    // an alerts widget follows one twin or a variable's, not both
+    const room = { kind: "asset", model: "Room", reference: "lobby" };
+    const alerts = (settings: object) => withWidget({ type: "alerts", settings });
+    expect(await badPaths(api.dashboards.create(alerts({ twin: room, variable: "asset" })))).toContain(
+      "widgets.0.settings.variable",
+    );
+    const fixed = await api.dashboards.create(alerts({ twin: room, severity: ["critical"] }));
+    expect(fixed.widgets[0]?.settings).toMatchObject({ twin: room, severity: ["critical"], limit: 20 });
+    // the twin it names is resolved with the dashboard, as a chart's are
+    expect((await api.dashboards.get({ id: fixed.id })).twins.map((t) => t.reference)).toContain("lobby");
   });
 
   it("imports an exported file into another tenant; bad files get errors naming the field", async () => {

@@ -9,12 +9,15 @@ const ZName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, "must be a name:
 const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour such as #3b82f6");
 const ZField = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, "must be a value field such as temperature");
 
+/** A twin by its model and reference (an exported dashboard imports where the same twins exist). */
+const ZTwinRef = z.object({ kind: z.enum(["asset", "device"]), model: ZName, reference: z.string().min(1).max(128) }).strict();
+
 /** Where a widget's data comes from: one twin, or the twin a variable holds. */
 export const ZSource = z.union(
   [
     z
       .object({
-        twin: z.object({ kind: z.enum(["asset", "device"]), model: ZName, reference: z.string().min(1).max(128) }).strict(),
+        twin: ZTwinRef,
       })
       .strict()
       .meta({ title: "A twin" }),
@@ -141,6 +144,8 @@ export const WIDGET_TYPES = {
         min: z.number().refine(Number.isFinite),
         max: z.number().refine(Number.isFinite),
         unit: z.string().max(12).optional(),
+        decimals: z.number().int().min(0).max(6).default(1),
+        trend: z.boolean().default(true),
         thresholds: ZThresholds,
       })
       .strict()
@@ -155,11 +160,14 @@ export const WIDGET_TYPES = {
           .max(3)
           .default([]),
         model: ZName.optional(),
+        /** Only the alerts of one twin. */
+        twin: ZTwinRef.optional().meta({ description: "only the alerts of this twin" }),
         /** Only the alerts of the twin a variable holds. */
         variable: ZName.optional().meta({ description: "only the alerts of the twin this variable holds" }),
         limit: z.number().int().min(1).max(100).default(20),
       })
-      .strict(),
+      .strict()
+      .refine((a) => !(a.twin && a.variable), { message: "give a twin or a variable, not both", path: ["variable"] }),
   },
 } as const;
 

@@ -2,23 +2,25 @@
 import { useQuery } from "@tanstack/react-query";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useTwinId } from "../live";
-import { resolveSource } from "../types";
+import type { TwinRef } from "../types";
 import { Muted, type WidgetContext, type WidgetDefinition } from "./common";
-import { alertsQuery } from "./queries";
+import { alertsQuery, alertsTwin } from "./queries";
 
 export interface AlertsSettings {
   severity?: ("info" | "warning" | "critical")[];
   model?: string;
+  /** Only this twin's alerts, or those of the twin a variable holds. */
+  twin?: TwinRef;
   variable?: string;
   limit?: number;
 }
 
 export function AlertsWidget({ settings, ctx }: { settings: AlertsSettings; ctx: WidgetContext }) {
   const trpc = useTRPC();
-  const twinId = useTwinId(settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null);
+  const twinId = useTwinId(alertsTwin(settings, ctx));
   const { waiting, query } = alertsQuery(trpc, settings, ctx, () => twinId);
   const alerts = useQuery({ ...query, refetchInterval: ctx.live ? 10_000 : ctx.every });
-  if (waiting) return <Muted>Pick the variable’s twin.</Muted>;
+  if (waiting) return <Muted>{settings.variable ? "Pick the variable’s twin." : "No such twin."}</Muted>;
   if (alerts.error) return <Muted>{errorMessage(alerts.error)}</Muted>;
   const items = alerts.data?.items ?? [];
   if (!items.length) return <Muted>No open alert.</Muted>;

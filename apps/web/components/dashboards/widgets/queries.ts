@@ -80,10 +80,10 @@ export function chartQuery(api: Api, settings: ChartSettings, ctx: WidgetContext
 }
 
 /** A value's or gauge's twin, its last measures, and (for the trend arrow) the two newest of the range. */
-export function valueQueries(api: Api, settings: ValueSettings, gauge: boolean, ctx: WidgetContext, idOf: IdOf) {
+export function valueQueries(api: Api, settings: ValueSettings, ctx: WidgetContext, idOf: IdOf) {
   const twin = resolveSource(settings.source, ctx.variables, ctx.picked);
   const id = idOf(twin, 0);
-  const wantTrend = !gauge && settings.trend !== false && Boolean(settings.measure);
+  const wantTrend = settings.trend !== false && Boolean(settings.measure);
   const last: Either<"getLastMeasures"> =
     twin?.kind === "device"
       ? api.devices.getLastMeasures.queryOptions(id ? { deviceId: id } : skipToken)
@@ -129,11 +129,17 @@ export function tableQuery(
   return settings.of === "devices" ? api.devices.search.queryOptions(input) : api.assets.search.queryOptions(input);
 }
 
-/** The open alerts a widget lists; nothing to ask while its variable's twin is unknown. */
+/** The twin whose alerts a widget lists: its own, or the one its variable holds (null: every twin's). */
+export function alertsTwin(settings: AlertsSettings, ctx: WidgetContext): TwinRef | null {
+  if (settings.twin) return resolveSource({ twin: settings.twin }, ctx.variables, ctx.picked);
+  return settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null;
+}
+
+/** The open alerts a widget lists; nothing to ask while its twin is unknown. */
 export function alertsQuery(api: Api, settings: AlertsSettings, ctx: WidgetContext, idOf: IdOf) {
-  const twin = settings.variable ? resolveSource({ variable: settings.variable }, ctx.variables, ctx.picked) : null;
+  const twin = alertsTwin(settings, ctx);
   const twinId = idOf(twin, 0);
-  const waiting = Boolean(settings.variable) && !twinId;
+  const waiting = Boolean(settings.variable || settings.twin) && !twinId;
   const query = api.alerts.search.queryOptions(
     waiting
       ? skipToken
@@ -165,7 +171,7 @@ export function firstQueries(api: Api, widget: Widget, ctx: WidgetContext, idOf:
       return [chartQuery(api, s as ChartSettings, ctx, idOf, widget.layout.w).query];
     case "value":
     case "gauge": {
-      const q = valueQueries(api, s as ValueSettings, widget.type === "gauge", ctx, idOf);
+      const q = valueQueries(api, s as ValueSettings, ctx, idOf);
       return [q.last, q.recent];
     }
     case "table": {

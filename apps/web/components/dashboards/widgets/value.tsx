@@ -25,7 +25,7 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
   const hydrated = useHydrated();
   const picked = resolveSource(settings.source, ctx.variables, ctx.picked);
   const twinId = useTwinId(picked);
-  const { twin, id, wantTrend, ...query } = valueQueries(trpc, settings, gauge, ctx, () => twinId);
+  const { twin, id, wantTrend, ...query } = valueQueries(trpc, settings, ctx, () => twinId);
   const opts = { refetchInterval: ctx.every };
   const lastAnswer = useQuery({ ...query.last, ...opts });
   // the trend's range slides with the dashboard's: the arrow stays while the next reads
@@ -76,6 +76,11 @@ export function ValueWidget({ settings, gauge, ctx }: { settings: ValueSettings;
         </svg>
         <p className="text-xs text-zinc-500">
           {min} – {max}
+          {wantTrend && history.length > 0 && (
+            <span className="ml-2" data-testid="widget-trend" title={`before: ${previous ?? "—"}`}>
+              {trend}
+            </span>
+          )}
         </p>
       </div>
     );
