@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useLivePointsOf, useTwinIds } from "../live";
 import type { LivePoint } from "../live-hub";
@@ -71,6 +71,28 @@ function useSeriesRows(settings: ChartSettings, ctx: WidgetContext, columns: num
   return { rows, waiting, liveCount, error: answer.error };
 }
 
+/** Pixels a time label takes on the axis, with room around it. */
+const TICK_PX = 90;
+const ticksFor = (px: number) => Math.min(6, Math.max(2, Math.floor((px - 60) / TICK_PX) + 1));
+
+/**
+ * How many time labels fit the chart's width, so they do not run into each other: from its
+ * grid columns (about 100 px each) until it is measured, then from its width as it changes
+ * (a state update only when the count does).
+ */
+function useTickCount(columns: number) {
+  const [count, setCount] = useState(() => ticksFor(columns * 100));
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => entry && setCount(ticksFor(entry.contentRect.width)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [box, count] as const;
+}
+
 /**
  * `place`: the widget's place on the grid, which sets how many buckets it asks for.
  */
@@ -79,11 +101,11 @@ export function ChartWidget({ settings, ctx, place }: { settings: ChartSettings;
   const from = ctx.from.getTime();
   // live points land after the range's end as it was when the page opened
   const to = Math.max(ctx.to.getTime(), rows.at(-1)?.t ?? 0);
-  // fewer labels on a narrow chart, so they do not run into each other
-  const tickCount = Math.min(6, Math.max(2, Math.ceil(place.w / 2) + 1));
+  const [box, tickCount] = useTickCount(place.w);
   const ticks = useMemo(() => timeTicks(from, to, tickCount), [from, to, tickCount]);
   return (
     <div
+      ref={box}
       className="h-full min-h-32"
       role="img"
       aria-label="Chart"
