@@ -213,6 +213,8 @@ test("a dashboard exported from one tenant imports into another from the console
       measures: [{ measuredAt: new Date(), type: "temperature", name: "temperature", values: { temperature } }],
     });
   }
+  // and, only there, a room whose reference sorts first and whose floor sorts last
+  await admin.assets.create.mutate({ model: "Room", reference: `a-${tag}`, metadata: { floor: 9 } });
   actIn(from.id);
   const title = `Portable ${tag}`;
   const source = { twin: { kind: "asset", model: "Room", reference } };
@@ -275,7 +277,16 @@ test("a dashboard exported from one tenant imports into another from the console
   // drawn from this tenant's room
   await expect(page.getByTestId("widget-now").getByTestId("widget-value")).toContainText("30.5");
   await expect(page.getByTestId("widget-temps").getByTestId("widget-chart")).toHaveAttribute("data-last", "30.5");
-  await expect(page.getByTestId("widget-rooms").getByRole("row").filter({ hasText: reference })).toContainText(`${reference}3`);
+  const rooms = page.getByTestId("widget-rooms");
+  await expect(rooms.getByRole("row").filter({ hasText: reference })).toContainText(`${reference}3`);
+  // the viewer sorts by the floor column (metadata, as numbers): lobby 0, then 3, then 9; then the other way
+  await expect(rooms.getByRole("row").nth(1)).toContainText(`a-${tag}`);
+  await rooms.getByRole("button", { name: "floor" }).click();
+  await expect(rooms.getByRole("row").nth(1)).toContainText("lobby0");
+  await expect(rooms.getByRole("row").nth(3)).toContainText(`a-${tag}9`);
+  await rooms.getByRole("button", { name: /^floor/ }).click();
+  await expect(rooms.getByRole("row").nth(1)).toContainText(`a-${tag}9`);
+  await expect(rooms.getByRole("columnheader", { name: /floor/ })).toHaveAttribute("aria-sort", "descending");
   await expect(page.getByTestId("widget-alerts")).toContainText("No open alert.");
 });
 

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Input, Select } from "@/components/ui/field";
 import { useTRPC } from "@/lib/trpc";
+import { allOf } from "@/lib/twin-filter";
 import { type Picked, RELATIVES, type Relative, rangeOf, type TimeRange, type Variable } from "./types";
 
 /** The text of a datetime-local input: the local time, to the minute. */
@@ -73,9 +74,9 @@ export function VariablePicker({
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const text = search.trim();
-  const parts = [...(variable.model ? [{ model: variable.model }] : []), ...(text ? [{ text }] : [])];
+  const filter = allOf([...(variable.model ? [{ model: variable.model }] : []), ...(text ? [{ text }] : [])]);
   const input = {
-    ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
+    ...(filter ? { filter } : {}),
     sort: { field: "reference", order: "asc" } as const,
     limit: PICKER_PAGE,
     withTotal: false,

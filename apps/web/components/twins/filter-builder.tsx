@@ -2,6 +2,7 @@
 import type { TTwinFilter } from "@iot/core";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
+import { allOf } from "@/lib/twin-filter";
 
 // The console's face of the twin filter language: free text, model, "seen within", and
 // any number of metadata conditions, all combined with AND.
@@ -39,8 +40,7 @@ export function toTwinFilter(state: FilterState): TTwinFilter | undefined {
       parts.push({ metadata: { field: c.field, op: c.op, value: typeof v === "boolean" ? String(v) : v } });
     }
   }
-  if (!parts.length) return undefined;
-  return parts.length === 1 ? parts[0] : { and: parts };
+  return allOf(parts);
 }
 
 const OPS = [

@@ -2,6 +2,7 @@ import type { AppRouter } from "@iot/api";
 import { type QueryFunction, type SkipToken, skipToken } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { TRPCOptionsProxy, TRPCQueryKeyWithoutPrefix } from "@trpc/tanstack-react-query";
+import { allOf } from "@/lib/twin-filter";
 import { resolveSource, type TwinRef, type Widget } from "../types";
 import type { AlertsSettings } from "./alerts";
 import type { ChartSettings } from "./chart";
@@ -114,13 +115,13 @@ export function tableQuery(
 ): Either<"search"> {
   const columns = settings.columns ?? [];
   const sortColumn = view.sort ? columns[view.sort.column] : undefined;
-  const parts = [
+  const filter = allOf([
     ...(settings.model ? [{ model: settings.model }] : []),
     ...(settings.filter ? [{ text: settings.filter }] : []),
     ...(view.search.trim() ? [{ text: view.search.trim() }] : []),
-  ];
+  ]);
   const input = {
-    ...(parts.length ? { filter: parts.length === 1 ? parts[0] : { and: parts } } : {}),
+    ...(filter ? { filter } : {}),
     sort: { field: sortField(sortColumn), order: view.sort?.direction ?? "asc" } as const,
     limit: settings.pageSize ?? 20,
     withTotal: true,
